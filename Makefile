@@ -1,0 +1,40 @@
+# Two commands do all the set-up: `make html` builds the site, `make test` runs the tests.
+# Both create the virtual environment in .venv on first use, with the newest Python 3.11+.
+
+PYTHON ?= $(shell for v in 3.14 3.13 3.12 3.11; do \
+	for c in python$$v $$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$$v*/bin/python$$v 2>/dev/null | sort -V -r); do \
+	  "$$c" -c 'import sys' >/dev/null 2>&1 && { echo "$$c"; exit 0; }; \
+	done; done; echo python3)
+VENV      := .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+JOBS      ?= 2
+BUILD     := _build
+SPHINX    := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees -j $(JOBS)
+
+.PHONY: html strict serve test lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+html: $(STAMP)  ## Build the site into _build/html.
+	$(SPHINX) -b html source $(BUILD)/html
+
+strict: $(STAMP)  ## Build with every warning treated as an error, as CI does.
+	$(SPHINX) -b html -W --keep-going -n source $(BUILD)/html
+
+serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
+	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \
+	  --ignore 'source/tags/*' --ignore 'source/evidence/*'
+
+lint: $(STAMP)
+	$(BIN)/ruff check _ext tests conf.py
+	$(BIN)/ruff format --check _ext tests conf.py
+
+test: $(STAMP) lint strict  ## Lint, build the site strictly, run the test suite.
+	$(BIN)/python -m pytest -n $(JOBS)
+
+clean:
+	rm -rf $(BUILD) source/tags source/evidence

@@ -1,0 +1,1 @@
+"""The study format: vocabulary, parser, record schema and validation rules."""

@@ -1,0 +1,153 @@
+"""The study record: its fields, their JSON Schema and the typed record itself.
+
+``FIELDS`` is the one description of a study's metadata. The parser reads
+options by these names, the JSON Schema is generated from it (and validates
+every page), and the record's JSON form uses the same names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from .rules import Rule
+from .vocabulary import Vocabulary
+
+Kind = Literal["text", "names", "year", "doi", "pmid", "date", "choice", "choices"]
+
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[^\s]+$"
+PMID_PATTERN = r"^[1-9][0-9]{0,8}$"
+EARLIEST_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class Field:
+    """One option of the ``{study}`` block."""
+
+    name: str
+    kind: Kind
+    required: bool
+    example: str
+    #: For choice fields: the vocabulary table the values come from.
+    table: str | None = None
+    #: The rule a malformed value breaks (for formats such as DOI or date).
+    format_rule: Rule | None = None
+    what: str = ""
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind in ("names", "choices")
+
+    @property
+    def separator(self) -> str:
+        return ";" if self.kind == "names" else ","
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("title", "text", True, "Socialization to the model: ... A preliminary study"),
+    Field("authors", "names", True, "Daniels, Jo; Wearden, Alison J", what="authors"),
+    Field("journal", "text", True, "Behavioural and Cognitive Psychotherapy"),
+    Field("year", "year", True, "2011", format_rule=Rule.BAD_YEAR,
+          what="a four-digit publication year"),
+    Field("doi", "doi", False, "10.1017/S1352465810000792", format_rule=Rule.BAD_DOI,
+          what="a bare DOI such as 10.1017/S1352465810000792 (no https://doi.org/)"),
+    Field("pmid", "pmid", False, "21092360", format_rule=Rule.BAD_PMID,
+          what="a PubMed ID made of digits only, such as 21092360"),
+    Field("design", "choice", True, "rct", table="designs"),
+    Field("evidence", "choice", True, "E1", table="evidence_levels"),
+    Field("confidence", "choice", True, "preliminary", table="confidence"),
+    Field("pem", "choice", True, "unclear", table="pem"),
+    Field("case-definition", "choices", True, "not-stated", table="case_definitions"),
+    Field("peer-review", "choice", True, "peer-reviewed", table="peer_review"),
+    Field("review", "choice", True, "community-draft", table="review_status"),
+    Field("reviewed-by", "names", False, "Surname, Given", what="reviewers"),
+    Field("tags", "choices", False, "symptom-fatigue, method-flag-small-sample", table="tags"),
+    Field("updated", "date", True, "2026-04-08", format_rule=Rule.BAD_DATE,
+          what="a date written YYYY-MM-DD, such as 2026-04-08"),
+)
+
+FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
+
+
+def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict[str, Any]:
+    """The JSON Schema of a study record, with the vocabulary's values as enums."""
+    properties: dict[str, Any] = {}
+    for spec in FIELDS:
+        prop: dict[str, Any]
+        if spec.kind == "year":
+            prop = {"type": "integer", "minimum": EARLIEST_YEAR}
+            if latest_year is not None:
+                prop["maximum"] = latest_year
+        elif spec.kind == "doi":
+            prop = {"type": "string", "pattern": DOI_PATTERN}
+        elif spec.kind == "pmid":
+            prop = {"type": "string", "pattern": PMID_PATTERN}
+        elif spec.kind == "date":
+            prop = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        elif spec.kind in ("choice", "choices"):
+            prop = {"enum": [term.key for term in getattr(vocabulary, spec.table)]}
+        else:
+            prop = {"type": "string", "minLength": 1}
+        if spec.is_list:
+            prop = {"type": "array", "items": prop, "uniqueItems": True}
+            if spec.required:
+                prop["minItems"] = 1
+        properties[spec.name] = prop
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ME/CFS atlas study",
+        "type": "object",
+        "properties": properties,
+        "required": [spec.name for spec in FIELDS if spec.required],
+        "anyOf": [{"required": ["doi"]}, {"required": ["pmid"]}],
+        "additionalProperties": False,
+    }
+
+
+@dataclass(frozen=True)
+class Study:
+    """A checked study, as stored per document and exported; plain data only."""
+
+    docname: str
+    title: str
+    authors: tuple[str, ...]
+    journal: str
+    year: int | None
+    design: str | None
+    evidence: str | None
+    confidence: str | None
+    pem: str | None
+    case_definition: tuple[str, ...]
+    peer_review: str | None
+    review: str | None
+    updated: str | None
+    doi: str | None = None
+    pmid: str | None = None
+    reviewed_by: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    line: int = 0
+    #: Fields left out because their value was invalid; the page still builds.
+    invalid: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Study:
+        values = dict(data)
+        for name in ("authors", "case_definition", "reviewed_by", "tags", "invalid"):
+            values[name] = tuple(values.get(name, ()))
+        return cls(**values)
+
+    @property
+    def byline_authors(self) -> str:
+        """First three authors as "Surname Initials", then "et al." if there are more."""
+        shown = ", ".join(short_name(name) for name in self.authors[:3])
+        return f"{shown} et al." if len(self.authors) > 3 else shown
+
+
+def short_name(name: str) -> str:
+    """'Wearden, Alison J' becomes 'Wearden AJ'; a name without a comma stays as it is."""
+    surname, _, given = name.partition(",")
+    initials = "".join(part[0] for part in given.replace("-", " ").split() if part[0].isalpha())
+    return f"{surname.strip()} {initials}".strip()

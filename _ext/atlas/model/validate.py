@@ -1,0 +1,273 @@
+"""Check a parsed study block against the record schema and the vocabulary.
+
+The JSON Schema from :mod:`atlas.model.record` does the value checks; this
+module turns each schema error into a located, plain-language problem that
+names the allowed values, and adds the rules that span several fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .record import EARLIEST_YEAR, FIELDS_BY_NAME, Field, Study, study_schema
+from .rules import Problem, Rule
+from .studyblock import StudyBlock
+from .vocabulary import Vocabulary, suggest
+
+LIST_MARKERS = ("- ", "* ", "+ ")
+
+
+def check_block(
+    block: StudyBlock, vocabulary: Vocabulary, docname: str, today: datetime.date
+) -> tuple[Study, list[Problem]]:
+    """Return the study with every valid value, and the problems of the rest."""
+    problems = list(block.problems)
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    skipped: set[str] = set()
+    for name, option in block.options.items():
+        spec = FIELDS_BY_NAME.get(name)
+        if spec is None:
+            hint = suggest(name, list(FIELDS_BY_NAME))
+            problems.append(
+                Problem(
+                    Rule.UNKNOWN_OPTION,
+                    option.line,
+                    f"Unknown option ':{name}:'."
+                    + (f" Did you mean ':{hint}:'?" if hint else "")
+                    + f" Options are: {', '.join(FIELDS_BY_NAME)}.",
+                )
+            )
+            continue
+        value = _coerce(spec, option.value)
+        if value in ("", []):
+            skipped.add(name)
+            problems.append(
+                Problem(
+                    Rule.EMPTY_FIELD,
+                    option.line,
+                    f"Option ':{name}:' is empty. Fill it in, for example "
+                    f"':{name}: {spec.example}'.",
+                )
+            )
+            continue
+        values[name] = value
+        lines[name] = option.line
+
+    invalid: set[str] = set()
+    missing: set[str] = set()
+    explainer = _Explainer(vocabulary, today.year, lines, block.line)
+    for error in _validator(vocabulary, today.year).iter_errors(values):
+        if error.validator == "required":
+            missing.update(n for n in error.validator_value if n not in values)
+            continue
+        problem = explainer.explain(error)
+        if problem is not None:
+            problems.append(problem)
+            invalid.add(error.absolute_path[0] if error.absolute_path else "")
+    for name in sorted(missing - skipped, key=list(FIELDS_BY_NAME).index):
+        spec = FIELDS_BY_NAME[name]
+        problems.append(
+            Problem(
+                Rule.MISSING_FIELD,
+                block.line,
+                f"The study has no ':{name}:' option. Add a line such as "
+                f"':{name}: {spec.example}' below the opening line.",
+            )
+        )
+    if "doi" not in values and "pmid" not in values and not skipped & {"doi", "pmid"}:
+        problems.append(
+            Problem(
+                Rule.MISSING_IDENTIFIER,
+                block.line,
+                "The study needs a ':doi:' or a ':pmid:' (or both) so readers can find "
+                "the paper, for example ':doi: 10.1017/S1352465810000792'.",
+            )
+        )
+    valid = {name: value for name, value in values.items() if name not in invalid}
+    problems += _cross_field_problems(valid, lines, vocabulary)
+    problems += _section_problems(block, vocabulary)
+    problems.sort(key=lambda problem: problem.line)
+    study = Study(
+        docname=docname,
+        title=valid.get("title", ""),
+        authors=tuple(valid.get("authors", ())),
+        journal=valid.get("journal", ""),
+        year=valid.get("year"),
+        design=valid.get("design"),
+        evidence=valid.get("evidence"),
+        confidence=valid.get("confidence"),
+        pem=valid.get("pem"),
+        case_definition=tuple(valid.get("case-definition", ())),
+        peer_review=valid.get("peer-review"),
+        review=valid.get("review"),
+        updated=valid.get("updated"),
+        doi=valid.get("doi"),
+        pmid=valid.get("pmid"),
+        reviewed_by=tuple(valid.get("reviewed-by", ())),
+        tags=tuple(valid.get("tags", ())),
+        line=block.line,
+        invalid=tuple(sorted(invalid | skipped | missing)),
+    )
+    return study, problems
+
+
+def _coerce(spec: Field, text: str) -> Any:
+    """Turn option text into the JSON type the schema expects."""
+    if spec.is_list:
+        return [" ".join(item.split()) for item in text.split(spec.separator) if item.strip()]
+    if spec.kind == "year" and text.isdigit():
+        return int(text)
+    if spec.kind == "doi":
+        return text.strip()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=8)
+def _validator(vocabulary: Vocabulary, latest_year: int) -> Draft202012Validator:
+    return Draft202012Validator(
+        study_schema(vocabulary, latest_year),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+class _Explainer:
+    """Words for schema errors: what is wrong, where, and what to write instead."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, latest_year: int, lines: dict[str, int], block_line: int
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.latest_year = latest_year
+        self.lines = lines
+        self.block_line = block_line
+
+    def explain(self, error: ValidationError) -> Problem | None:
+        if not error.absolute_path:
+            return None  # "anyOf" on the identifiers: reported as MISSING_IDENTIFIER
+        name = str(error.absolute_path[0])
+        spec = FIELDS_BY_NAME[name]
+        line = self.lines.get(name, self.block_line)
+        if error.validator == "uniqueItems":
+            return Problem(
+                Rule.REPEATED_VALUE, line, f"Option ':{name}:' lists the same value twice."
+            )
+        if spec.table is not None:
+            return self._unknown_choice(spec, str(error.instance), line)
+        if spec.format_rule is Rule.BAD_YEAR:
+            return Problem(
+                Rule.BAD_YEAR,
+                line,
+                f"':year:' must be a four-digit year from {EARLIEST_YEAR} to "
+                f"{self.latest_year}; got {error.instance!r}.",
+            )
+        if spec.format_rule is not None:
+            return Problem(
+                spec.format_rule, line, f"':{name}:' must be {spec.what}; got {error.instance!r}."
+            )
+        return Problem(Rule.EMPTY_FIELD, line, f"Option ':{name}:' is empty.")
+
+    def _unknown_choice(self, spec: Field, value: str, line: int) -> Problem:
+        terms = getattr(self.vocabulary, spec.table)
+        by_label = {term.label: term.key for term in terms}
+        hint = suggest(value, [term.key for term in terms] + list(by_label))
+        hint = by_label.get(hint, hint) if hint else None
+        did_you_mean = f" Did you mean '{hint}'?" if hint else ""
+        if spec.name == "tags":
+            return Problem(
+                Rule.UNKNOWN_TAG,
+                line,
+                f"Unknown tag '{value}'.{did_you_mean} Tags come from source/vocabulary.yaml; "
+                "the 'How the atlas works' page lists them all.",
+            )
+        allowed = ", ".join(term.key for term in terms)
+        return Problem(
+            Rule.UNKNOWN_VALUE,
+            line,
+            f"Unknown value '{value}' for ':{spec.name}:'.{did_you_mean} Allowed: {allowed}.",
+        )
+
+
+def _cross_field_problems(
+    values: dict[str, Any], lines: dict[str, int], vocabulary: Vocabulary
+) -> list[Problem]:
+    problems = []
+    definitions = vocabulary.table("case_definitions")
+    implied = {definitions[key].pem for key in values.get("case-definition", ())}
+    pem = values.get("pem")
+    if pem and len(implied) == 1 and None not in implied and pem not in implied:
+        (needed,) = implied
+        names = ", ".join(values["case-definition"])
+        problems.append(
+            Problem(
+                Rule.PEM_CONTRADICTS_CASE_DEFINITION,
+                lines["pem"],
+                f"':pem: {pem}' contradicts ':case-definition: {names}', which means "
+                f"'{vocabulary.term('pem', needed).label}'. Write ':pem: {needed}' or "
+                "correct the case definition.",
+            )
+        )
+    review = values.get("review")
+    if review:
+        needs_reviewer = vocabulary.table("review_status")[review].needs_reviewer
+        if needs_reviewer and not values.get("reviewed-by"):
+            problems.append(
+                Problem(
+                    Rule.MISSING_REVIEWER,
+                    lines["review"],
+                    f"':review: {review}' needs ':reviewed-by:' with the reviewer's name. "
+                    "If nobody has checked the entry yet, write ':review: community-draft'.",
+                )
+            )
+        if not needs_reviewer and values.get("reviewed-by"):
+            problems.append(
+                Problem(
+                    Rule.REVIEWER_WITHOUT_REVIEW,
+                    lines["reviewed-by"],
+                    f"':reviewed-by:' is set but ':review: {review}' says nobody reviewed the "
+                    "entry. Remove the reviewer, or set the review status that fits.",
+                )
+            )
+    return problems
+
+
+def _section_problems(block: StudyBlock, vocabulary: Vocabulary) -> list[Problem]:
+    problems = []
+    for section in vocabulary.sections:
+        text = block.sections.get(section.key)
+        if text is None:
+            if section.required:
+                problems.append(
+                    Problem(
+                        Rule.MISSING_SECTION,
+                        block.line,
+                        f"The required section '## {section.label}' is missing. Add the "
+                        "heading and a few plain sentences under it.",
+                    )
+                )
+            continue
+        if not text.text:
+            problems.append(
+                Problem(
+                    Rule.EMPTY_SECTION,
+                    text.line,
+                    f"Section '{section.label}' has no text. Write under the heading"
+                    + (" or remove it: it is optional." if not section.required else "."),
+                )
+            )
+        elif section.is_list and not text.text.startswith(LIST_MARKERS):
+            problems.append(
+                Problem(
+                    Rule.SECTION_NOT_A_LIST,
+                    text.text_line,
+                    f"Section '{section.label}' must be a bullet list: start each point "
+                    "with '- '.",
+                )
+            )
+    return problems
+

@@ -1,0 +1,254 @@
+"""The controlled vocabulary, read from the one YAML file that defines it.
+
+Every badge, index, validation message and the "How the atlas works" page reads
+its terms from here, so no definition is ever written twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sphinx_tags import _normalize_tag
+
+#: Where the vocabulary lives, relative to the project root (the folder of conf.py).
+DEFAULT_PATH = "source/vocabulary.yaml"
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file itself is malformed; the message names file and entry."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One controlled value: the key a study page writes and the label readers see."""
+
+    key: str
+    label: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewStatus(Term):
+    needs_reviewer: bool = False
+
+
+@dataclass(frozen=True)
+class CaseDefinition(Term):
+    #: The PEM key this definition implies, or None when it implies nothing.
+    pem: str | None = None
+
+
+@dataclass(frozen=True)
+class Section(Term):
+    """A section of a study page; ``label`` is its heading."""
+
+    required: bool = True
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class Tag(Term):
+    """A tag; ``key`` is its sphinx-tags slug, ``label`` its full display name."""
+
+    family: str = ""
+    short_label: str = ""
+
+
+@dataclass(frozen=True)
+class TagFamily(Term):
+    tags: tuple[Tag, ...] = ()
+
+
+def tag_slug(name: str) -> str:
+    """The sphinx-tags file name for a tag, so our URLs are the ones it would make."""
+    return _normalize_tag(name, dashes=True)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    path: str
+    digest: str
+    evidence_levels: tuple[Term, ...]
+    confidence: tuple[Term, ...]
+    pem_explainer: str
+    pem: tuple[Term, ...]
+    designs: tuple[Term, ...]
+    peer_review: tuple[Term, ...]
+    review_status: tuple[ReviewStatus, ...]
+    case_definitions: tuple[CaseDefinition, ...]
+    sections: tuple[Section, ...]
+    tag_families: tuple[TagFamily, ...]
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        return tuple(tag for family in self.tag_families for tag in family.tags)
+
+    def table(self, name: str) -> dict[str, Term]:
+        """The terms of one vocabulary table, keyed by what a study page writes."""
+        return {term.key: term for term in getattr(self, name)}
+
+    def term(self, name: str, key: str) -> Term:
+        return self.table(name)[key]
+
+    def level_rank(self, key: str) -> int:
+        """Position on the evidence ladder: 0 is the strongest level."""
+        return [term.key for term in self.evidence_levels].index(key)
+
+
+def suggest(value: str, choices: list[str]) -> str | None:
+    """The closest allowed value to a misspelt one, compared without case."""
+    lowered = {choice.lower(): choice for choice in choices}
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def load_vocabulary(path: str | Path) -> Vocabulary:
+    """Read and check the vocabulary file; cached until the file changes."""
+    path = Path(path).resolve()
+    data = path.read_bytes()
+    return _parse_vocabulary(str(path), data)
+
+
+@lru_cache(maxsize=8)
+def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
+    try:
+        raw = yaml.safe_load(data)
+    except yaml.YAMLError as error:
+        raise VocabularyError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{path}: expected a mapping of vocabulary tables")
+    reader = _Reader(path)
+    pem = reader.mapping(raw, "pem")
+    vocabulary = Vocabulary(
+        path=path,
+        digest=hashlib.sha256(data).hexdigest(),
+        evidence_levels=reader.terms(raw, "evidence_levels", Term),
+        confidence=reader.terms(raw, "confidence", Term),
+        pem_explainer=reader.text(pem, "explainer", "pem"),
+        pem=reader.terms(pem, "values", Term, where="pem.values"),
+        designs=reader.terms(raw, "designs", Term),
+        peer_review=reader.terms(raw, "peer_review", Term),
+        review_status=reader.terms(raw, "review_status", ReviewStatus, needs_reviewer=bool),
+        case_definitions=reader.terms(raw, "case_definitions", CaseDefinition, pem=str),
+        sections=reader.sections(raw),
+        tag_families=reader.tag_families(raw),
+    )
+    pem_keys = {term.key for term in vocabulary.pem}
+    for definition in vocabulary.case_definitions:
+        if definition.pem is not None and definition.pem not in pem_keys:
+            raise VocabularyError(
+                f"{path}: case definition {definition.key!r} implies unknown PEM value "
+                f"{definition.pem!r}; use one of {sorted(pem_keys)}"
+            )
+    return vocabulary
+
+
+class _Reader:
+    """Builds typed terms from the raw YAML and names the entry at fault."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> VocabularyError:
+        return VocabularyError(f"{self.path}: {where}: {problem}")
+
+    def mapping(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
+        value = raw.get(name)
+        if not isinstance(value, dict):
+            raise self.fail(name, "expected a mapping")
+        return value
+
+    def text(self, raw: dict[str, Any], name: str, where: str) -> str:
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{where}.{name}", "expected non-empty text")
+        return " ".join(value.split())
+
+    def entries(self, raw: dict[str, Any], name: str, where: str) -> list[dict[str, Any]]:
+        value = raw.get(name)
+        if not isinstance(value, list) or not value:
+            raise self.fail(where, "expected a non-empty list")
+        for index, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                raise self.fail(f"{where}[{index}]", "expected a mapping")
+        return value
+
+    def terms(self, raw, name, cls, where=None, **extra_types):
+        where = where or name
+        result, seen = [], set()
+        for index, entry in enumerate(self.entries(raw, name, where)):
+            place = f"{where}[{index}]"
+            key = self.text(entry, "key", place)
+            if key in seen:
+                raise self.fail(place, f"key {key!r} is defined twice")
+            seen.add(key)
+            values = {
+                field: entry[field] for field in extra_types if entry.get(field) is not None
+            }
+            for field, expected in extra_types.items():
+                if field in values and not isinstance(values[field], expected):
+                    raise self.fail(f"{place}.{field}", f"expected {expected.__name__}")
+            result.append(
+                cls(
+                    key=key,
+                    label=self.text(entry, "label", place),
+                    definition=" ".join(str(entry.get("definition", "")).split()),
+                    **values,
+                )
+            )
+        return tuple(result)
+
+    def sections(self, raw: dict[str, Any]) -> tuple[Section, ...]:
+        result = []
+        for index, entry in enumerate(self.entries(raw, "sections", "sections")):
+            place = f"sections[{index}]"
+            result.append(
+                Section(
+                    key=self.text(entry, "key", place),
+                    label=self.text(entry, "heading", place),
+                    definition=" ".join(str(entry.get("definition", "")).split()),
+                    required=bool(entry.get("required", True)),
+                    is_list=bool(entry.get("list", False)),
+                )
+            )
+        return tuple(result)
+
+    def tag_families(self, raw: dict[str, Any]) -> tuple[TagFamily, ...]:
+        families, seen = [], {}
+        for index, entry in enumerate(self.entries(raw, "tag_families", "tag_families")):
+            place = f"tag_families[{index}]"
+            family_key = self.text(entry, "key", place)
+            family_label = self.text(entry, "label", place)
+            tags = []
+            for tag_index, tag in enumerate(self.entries(entry, "tags", f"{place}.tags")):
+                tag_place = f"{place}.tags[{tag_index}]"
+                short = self.text(tag, "label", tag_place)
+                name = f"{family_label}: {short}"
+                slug = tag_slug(name)
+                if slug in seen:
+                    raise self.fail(tag_place, f"tag {name!r} clashes with {seen[slug]!r}")
+                seen[slug] = name
+                tags.append(
+                    Tag(
+                        key=slug,
+                        label=name,
+                        definition=" ".join(str(tag.get("definition", "")).split()),
+                        family=family_key,
+                        short_label=short,
+                    )
+                )
+            families.append(
+                TagFamily(
+                    key=family_key,
+                    label=family_label,
+                    definition=" ".join(str(entry.get("definition", "")).split()),
+                    tags=tuple(tags),
+                )
+            )
+        return tuple(families)

@@ -1,0 +1,79 @@
+"""Sphinx extension of the ME/CFS evidence atlas.
+
+Registers the ``{study}`` directive, the ``atlas`` domain that stores study
+records per document, the generated evidence-level and tag pages, and the
+``{atlas-index}`` and ``{atlas-vocabulary}`` directives that read from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+
+from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
+from .data import AtlasData, AtlasDomain
+from .guide import VocabularyDirective
+from .indexes import (
+    IndexDirective,
+    atlas_index,
+    fill_indexes,
+    index_docs_to_rewrite,
+    write_index_pages,
+)
+from .study import StudyDirective
+
+STATIC = Path(__file__).parent / "static"
+
+
+def add_static_path(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
+def prepare(app: Sphinx) -> None:
+    """Load the vocabulary (failing loudly if it is broken) and write the index pages."""
+    path = Path(app.confdir, app.config.atlas_vocabulary).resolve()
+    try:
+        load_vocabulary(path)
+    except (OSError, VocabularyError) as error:
+        raise ConfigError(f"The atlas vocabulary cannot be used: {error}") from error
+    AtlasData(app.env).set_vocabulary_path(path)
+    write_index_pages(app)
+
+
+def reread_on_vocabulary_change(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every page shows vocabulary labels, so a changed vocabulary re-reads them all."""
+    atlas = AtlasData(env)
+    digest = atlas.vocabulary.digest
+    previous = atlas.data["vocabulary_digest"]
+    atlas.data["vocabulary_digest"] = digest
+    return sorted(env.found_docs) if previous and previous != digest else []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("atlas_vocabulary", DEFAULT_PATH, "env", types=frozenset({str}))
+    app.add_config_value("atlas_repository_url", "", "env", types=frozenset({str}))
+    app.add_config_value("atlas_repository_branch", "main", "env", types=frozenset({str}))
+    app.add_domain(AtlasDomain)
+    app.add_node(atlas_index)
+    app.add_directive("study", StudyDirective)
+    app.add_directive("atlas-index", IndexDirective)
+    app.add_directive("atlas-vocabulary", VocabularyDirective)
+    app.add_css_file("atlas.css")
+    app.connect("config-inited", add_static_path)
+    app.connect("builder-inited", prepare)
+    app.connect("env-get-outdated", reread_on_vocabulary_change)
+    app.connect("env-updated", index_docs_to_rewrite)
+    app.connect("doctree-resolved", fill_indexes)
+    return {
+        "version": "0.1",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,292 @@
+"""Evidence-level and tag indexes: generated pages, their tables, and their freshness.
+
+Each level and each vocabulary tag gets a small generated page (written only
+when its text changes, so a no-op build rewrites nothing in ``source/``). The
+pages hold an ``{atlas-index}`` placeholder that is filled from the study
+records at ``doctree-resolved``. After reading, ``env-updated`` compares what
+every index page would show with what it showed when last written and asks
+Sphinx to rewrite exactly the pages whose rows changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..model.record import Study
+from ..model.rules import Problem, Rule
+from ..model.vocabulary import Vocabulary
+from .data import LEVELS_DIR, AtlasData
+from .study import warn
+
+logger = logging.getLogger(__name__)
+
+GENERATED_NOTE = "<!-- Written by the atlas extension from source/vocabulary.yaml. Do not edit. -->"
+STUDIES_DIR = "studies"
+
+
+class atlas_index(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder for an index table; replaced at ``doctree-resolved``."""
+
+
+class IndexDirective(SphinxDirective):
+    """``{atlas-index} KIND [KEY]``: levels, tags, level E1, tag SLUG."""
+
+    required_arguments = 1
+    optional_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        kind = self.arguments[0]
+        key = self.arguments[1] if len(self.arguments) > 1 else ""
+        if kind not in ROWS:
+            logger.warning(
+                f"Unknown index {kind!r}; use one of {', '.join(ROWS)}.",
+                location=self.get_location(), type="atlas", subtype="index",
+            )
+            return []
+        AtlasData(self.env).add_index(self.env.docname, kind, key)
+        return [atlas_index(kind=kind, key=key)]
+
+
+# -- generated pages -----------------------------------------------------------------
+
+
+def write_index_pages(app: Sphinx) -> None:
+    """Write one page per evidence level and per tag; delete pages of retired terms."""
+    vocabulary = AtlasData(app.env).vocabulary
+    levels = {
+        f"{level.key.lower()}.md": _page(f"{level.key} {level.label}", "level", level.key)
+        for level in vocabulary.evidence_levels
+    }
+    tags = {f"{tag.key}.md": _page(tag.label, "tag", tag.key) for tag in vocabulary.tags}
+    _sync_folder(Path(app.srcdir, LEVELS_DIR), levels)
+    _sync_folder(Path(app.srcdir, app.config.tags_output_dir), tags)
+
+
+def _page(title: str, kind: str, key: str) -> str:
+    return f"---\norphan: true\n---\n{GENERATED_NOTE}\n\n# {title}\n\n```{{atlas-index}} {kind} {key}\n```\n"
+
+
+def _sync_folder(folder: Path, pages: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.md"):
+        if stale.name not in pages:
+            stale.unlink()
+    for name, text in pages.items():
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+
+
+# -- rows: what each index shows -----------------------------------------------------
+
+Row = list[str | int | None]
+
+
+def _study_row(study: Study) -> Row:
+    return [study.docname, study.title, study.year, study.evidence, study.design, study.pem]
+
+
+def _rows_level(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    return [_study_row(s) for s in _by_year(studies) if s.evidence == key]
+
+
+def _rows_tag(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    return [_study_row(s) for s in _by_year(studies) if key in s.tags]
+
+
+def _rows_levels(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    return [
+        [level.key, sum(s.evidence == level.key for s in studies)]
+        for level in vocabulary.evidence_levels
+    ]
+
+
+def _rows_tags(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    return [[tag.key, sum(tag.key in s.tags for s in studies)] for tag in vocabulary.tags]
+
+
+def _by_year(studies: list[Study]) -> list[Study]:
+    return sorted(studies, key=lambda s: (-(s.year or 0), s.title.lower(), s.docname))
+
+
+ROWS: dict[str, Callable[[list[Study], Vocabulary, str], list[Row]]] = {
+    "level": _rows_level,
+    "tag": _rows_tag,
+    "levels": _rows_levels,
+    "tags": _rows_tags,
+}
+
+
+# -- freshness and atlas-wide checks -------------------------------------------------
+
+
+def index_docs_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the index pages whose rows differ from their last written state."""
+    atlas = AtlasData(env)
+    studies = atlas.studies()
+    vocabulary = atlas.vocabulary
+    _check_atlas(env, atlas, studies)
+    signatures = {}
+    for docname, placeholders in sorted(atlas.indexes().items()):
+        rows = [ROWS[kind](studies, vocabulary, key) for kind, key in placeholders]
+        encoded = json.dumps([placeholders, rows], sort_keys=True).encode()
+        signatures[docname] = hashlib.sha256(encoded).hexdigest()
+    previous = atlas.data["signatures"]
+    atlas.data["signatures"] = signatures
+    return sorted(doc for doc, digest in signatures.items() if previous.get(doc) != digest)
+
+
+def _check_atlas(env: BuildEnvironment, atlas: AtlasData, studies: list[Study]) -> None:
+    """Rules that look across pages: every study page has a study, no paper twice."""
+    for docname in sorted(env.found_docs):
+        if docname.startswith(f"{STUDIES_DIR}/") and not atlas.has_study(docname):
+            warn(
+                Problem(
+                    Rule.NO_STUDY_BLOCK,
+                    1,
+                    "This page is in studies/ but has no {study} block. Copy the layout "
+                    "from _templates/study.md.",
+                ),
+                docname,
+            )
+    seen: dict[tuple[str, str], Study] = {}
+    for study in studies:
+        for field, value in (("DOI", study.doi), ("PMID", study.pmid)):
+            if not value:
+                continue
+            identity = (field, value.lower())
+            if identity in seen:
+                first = seen[identity]
+                warn(
+                    Problem(
+                        Rule.DUPLICATE_STUDY,
+                        study.line,
+                        f"{field} {value} is already in the atlas at {first.docname} "
+                        f"(line {first.line}). A paper gets one page: merge the two.",
+                    ),
+                    study.docname,
+                )
+            else:
+                seen[identity] = study
+
+
+# -- filling the placeholders --------------------------------------------------------
+
+
+def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: replace each placeholder with its table."""
+    placeholders = list(doctree.findall(atlas_index))
+    if not placeholders:
+        return
+    atlas = AtlasData(app.env)
+    studies = atlas.studies()
+    render = IndexRenderer(app, docname, atlas.vocabulary)
+    for node in placeholders:
+        kind, key = node["kind"], node["key"]
+        rows = ROWS[kind](studies, atlas.vocabulary, key)
+        node.replace_self(getattr(render, kind)(rows, key))
+
+
+class IndexRenderer:
+    """Turns index rows into docutils nodes for one page."""
+
+    def __init__(self, app: Sphinx, docname: str, vocabulary: Vocabulary) -> None:
+        self.builder = app.builder
+        self.tags_dir = app.config.tags_output_dir
+        self.docname = docname
+        self.vocabulary = vocabulary
+
+    def level(self, rows: list[Row], key: str) -> list[nodes.Node]:
+        level = self.vocabulary.term("evidence_levels", key)
+        intro = nodes.paragraph(classes=["atlas-definition"], text=level.definition)
+        return [intro, self._count(rows, "at this level"), *self._studies(rows, show_level=False)]
+
+    def tag(self, rows: list[Row], key: str) -> list[nodes.Node]:
+        tag = self.vocabulary.term("tags", key)
+        intro = nodes.paragraph(classes=["atlas-definition"], text=tag.definition)
+        return [intro, self._count(rows, "with this tag"), *self._studies(rows, show_level=True)]
+
+    def levels(self, rows: list[Row], key: str) -> list[nodes.Node]:
+        table_rows = []
+        for code, count in rows:
+            level = self.vocabulary.term("evidence_levels", str(code))
+            table_rows.append([
+                [self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")],
+                [nodes.Text(level.definition)],
+                [nodes.Text(str(count))],
+            ])
+        total = sum(int(count or 0) for _, count in rows)
+        summary = nodes.paragraph(text=f"{_studies_phrase(total)} in the atlas, strongest level first.")
+        return [summary, _table(["Level", "What it means", "Studies"], table_rows, "atlas-levels")]
+
+    def tags(self, rows: list[Row], key: str) -> list[nodes.Node]:
+        counts = {str(slug): int(count or 0) for slug, count in rows}
+        result: list[nodes.Node] = []
+        for family in self.vocabulary.tag_families:
+            result.append(
+                nodes.rubric(text=family.label, ids=[f"family-{family.key}"], **{"heading-level": 2})
+            )
+            result.append(nodes.paragraph(text=family.definition, classes=["atlas-definition"]))
+            items = nodes.bullet_list(classes=["atlas-tag-counts"])
+            for tag in family.tags:
+                para = nodes.paragraph()
+                para += self._link(f"{self.tags_dir}/{tag.key}", tag.short_label)
+                para += nodes.Text(f" ({counts[tag.key]})")
+                items += nodes.list_item("", para)
+            result.append(items)
+        return result
+
+    def _count(self, rows: list[Row], where: str) -> nodes.paragraph:
+        if not rows:
+            return nodes.paragraph(text=f"No studies {where} yet.", classes=["atlas-count"])
+        return nodes.paragraph(text=f"{_studies_phrase(len(rows))} {where}, newest first.",
+                               classes=["atlas-count"])
+
+    def _studies(self, rows: list[Row], show_level: bool) -> list[nodes.Node]:
+        if not rows:
+            return []
+        headers = ["Study", "Year"] + (["Level"] if show_level else []) + ["Design", "PEM"]
+        table_rows = []
+        for docname, title, year, evidence, design, pem in rows:
+            cells = [[self._link(str(docname), str(title))], [nodes.Text(str(year or "?"))]]
+            if show_level:
+                cells.append([self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))]
+                             if evidence else [nodes.Text("?")])
+            cells.append([nodes.Text(self._label("designs", design))])
+            cells.append([nodes.Text(self._label("pem", pem))])
+            table_rows.append(cells)
+        return [_table(headers, table_rows, "atlas-study-table")]
+
+    def _label(self, table: str, key: str | int | None) -> str:
+        return self.vocabulary.term(table, str(key)).label if key else "?"
+
+    def _link(self, docname: str, text: str) -> nodes.reference:
+        uri = self.builder.get_relative_uri(self.docname, docname)
+        return nodes.reference("", text, internal=True, refuri=uri)
+
+
+def _studies_phrase(count: int) -> str:
+    return f"{count} study" if count == 1 else f"{count} studies"
+
+
+def _table(headers: list[str], rows: list[list[list[nodes.Node]]], css: str) -> nodes.table:
+    table = nodes.table(classes=["atlas-table", css])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in headers]
+    head = nodes.thead()
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in headers])
+    body = nodes.tbody()
+    for cells in rows:
+        body += nodes.row("", *[nodes.entry("", nodes.paragraph("", "", *cell)) for cell in cells])
+    group += [head, body]
+    return table

@@ -1,0 +1,53 @@
+"""Sphinx configuration of the ME/CFS evidence atlas.
+
+The site's sources are in source/; run `make html` from this folder.
+"""
+
+import sys
+from pathlib import Path
+
+# The atlas extension lives in _ext/. It is installed into the virtual environment
+# too; the path entry lets a bare `sphinx-build` work from a plain checkout.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "ME/CFS Evidence Atlas"
+author = "The atlas contributors"
+copyright = "2026, the atlas contributors"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx_tags",
+    "atlas.sphinx",
+]
+
+# The one place that names the repository: "Edit this page" and "Report an error"
+# links on every study page are built from it.
+atlas_repository_url = "https://github.com/mecfs-atlas/atlas"
+atlas_repository_branch = "main"
+
+# sphinx-tags: the atlas extension writes the tag pages itself (as plain pages,
+# not toctrees), at the URLs sphinx-tags uses.
+tags_create_tags = False
+tags_output_dir = "tags"
+tags_extension = ["md"]
+tags_intro_text = "Tags:"
+tags_overview_title = "Tags"
+
+myst_heading_anchors = 2
+
+templates_path = ["_templates"]
+exclude_patterns = ["vocabulary.yaml"]
+
+html_theme = "furo"
+html_title = "ME/CFS Evidence Atlas"
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "source_repository": atlas_repository_url,
+    "source_branch": atlas_repository_branch,
+    "source_directory": "source/",
+    "top_of_page_buttons": ["edit"],
+}
