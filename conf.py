@@ -43,6 +43,7 @@ exclude_patterns = ["vocabulary.yaml"]
 html_theme = "furo"
 html_title = "ME/CFS Evidence Atlas"
 html_show_sourcelink = False
+html_use_index = False
 html_copy_source = False
 html_last_updated_fmt = None
 html_theme_options = {

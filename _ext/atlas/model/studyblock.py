@@ -141,7 +141,7 @@ def _parse_sections(
                     + f" Sections are: {', '.join(headings)}.",
                 )
             )
-            current = None
+            current = _discarded(title, line)
             continue
         if section.key in block.sections:
             block.problems.append(
@@ -152,10 +152,15 @@ def _parse_sections(
                     f"{block.sections[section.key].line}). Merge the two into one.",
                 )
             )
-            current = None
+            current = _discarded(title, line)
             continue
         current = SectionText(section.key, section.label, line, first_line=line + 1)
         block.sections[section.key] = current
+
+
+def _discarded(heading: str, line: int) -> SectionText:
+    """Collects the text under a rejected heading, so it is not reported a second time."""
+    return SectionText("", heading, line)
 
 
 def _fold(text: str) -> str:

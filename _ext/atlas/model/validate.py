@@ -265,9 +265,7 @@ def _section_problems(block: StudyBlock, vocabulary: Vocabulary) -> list[Problem
                 Problem(
                     Rule.SECTION_NOT_A_LIST,
                     text.text_line,
-                    f"Section '{section.label}' must be a bullet list: start each point "
-                    "with '- '.",
+                    f"Section '{section.label}' must be a bullet list: start each point with '- '.",
                 )
             )
     return problems
-

@@ -188,9 +188,7 @@ class _Reader:
             if key in seen:
                 raise self.fail(place, f"key {key!r} is defined twice")
             seen.add(key)
-            values = {
-                field: entry[field] for field in extra_types if entry.get(field) is not None
-            }
+            values = {field: entry[field] for field in extra_types if entry.get(field) is not None}
             for field, expected in extra_types.items():
                 if field in values and not isinstance(values[field], expected):
                     raise self.fail(f"{place}.{field}", f"expected {expected.__name__}")

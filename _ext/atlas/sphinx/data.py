@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -32,7 +32,7 @@ class AtlasDomain(Domain):
     name = "atlas"
     label = "ME/CFS atlas"
     data_version = 1
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Study.to_dict()
         "studies": {},
         # docname -> list of [kind, key] index placeholders on that page
@@ -65,21 +65,32 @@ class AtlasDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        """Resolve ``level`` (E1), ``tag`` (slug) and ``term`` (table/key) links."""
+        """Resolve ``level`` (E1), ``tag`` (slug) and ``term`` (table/key) links.
+
+        The link's tooltip is the term's definition, read from the vocabulary.
+        """
+        vocabulary = load_vocabulary(self.data["vocabulary_path"])
         if typ == "level":
             docname, anchor = f"{LEVELS_DIR}/{target.lower()}", ""
+            tooltip = vocabulary.table("evidence_levels").get(target)
         elif typ == "tag":
             docname, anchor = f"{env.config.tags_output_dir}/{target}", ""
+            tooltip = vocabulary.table("tags").get(target)
         elif typ == "term":
-            anchor = term_anchor(*target.split("/", 1))
+            table, _, key = target.partition("/")
+            anchor = term_anchor(table, key)
             docname = next(
                 (doc for doc, anchors in self.data["terms"].items() if anchor in anchors), ""
+            )
+            tooltip = (
+                vocabulary.table(table).get(key) if table != "pem" or key != "explainer" else None
             )
         else:
             return None
         if docname not in env.all_docs:
             return None
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, target)
+        title = tooltip.definition if tooltip is not None else ""
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
 
     def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.reference]]:
         return []

@@ -18,8 +18,15 @@ from .data import LEVELS_DIR, AtlasData, term_anchor
 logger = logging.getLogger(__name__)
 
 TABLES = (
-    "evidence_levels", "confidence", "pem", "case_definitions", "designs",
-    "peer_review", "review_status", "sections", "tags",
+    "evidence_levels",
+    "confidence",
+    "pem",
+    "case_definitions",
+    "designs",
+    "peer_review",
+    "review_status",
+    "sections",
+    "tags",
 )
 
 
@@ -31,7 +38,9 @@ class VocabularyDirective(SphinxDirective):
         if table not in TABLES:
             logger.warning(
                 f"Unknown vocabulary table {table!r}; use one of {', '.join(TABLES)}.",
-                location=self.get_location(), type="atlas", subtype="vocabulary",
+                location=self.get_location(),
+                type="atlas",
+                subtype="vocabulary",
             )
             return []
         vocabulary = AtlasData(self.env).vocabulary
@@ -39,8 +48,11 @@ class VocabularyDirective(SphinxDirective):
         anchors: list[str] = []
         if table == "pem":
             anchor = term_anchor("pem", "explainer")
-            result.append(nodes.paragraph(text=vocabulary.pem_explainer, ids=[anchor],
-                                          classes=["atlas-pem-explainer"]))
+            result.append(
+                nodes.paragraph(
+                    text=vocabulary.pem_explainer, ids=[anchor], classes=["atlas-pem-explainer"]
+                )
+            )
             anchors.append(anchor)
         if table == "tags":
             for family in vocabulary.tag_families:
@@ -61,8 +73,9 @@ class VocabularyDirective(SphinxDirective):
             anchors.append(anchor)
             title = nodes.term("", "", ids=[anchor])
             if table == "evidence_levels":
-                title += self._doc_link(f"{LEVELS_DIR}/{term.key.lower()}",
-                                        f"{term.key} {term.label}")
+                title += self._doc_link(
+                    f"{LEVELS_DIR}/{term.key.lower()}", f"{term.key} {term.label}"
+                )
             elif table == "tags":
                 title += self._doc_link(f"{self.config.tags_output_dir}/{term.key}", term.label)
             else:
@@ -77,8 +90,14 @@ class VocabularyDirective(SphinxDirective):
         return items
 
     def _doc_link(self, docname: str, text: str) -> pending_xref:
-        ref = pending_xref("", refdomain="std", reftype="doc", reftarget=f"/{docname}",
-                           refexplicit=True, refdoc=self.env.docname)
+        ref = pending_xref(
+            "",
+            refdomain="std",
+            reftype="doc",
+            reftarget=f"/{docname}",
+            refexplicit=True,
+            refdoc=self.env.docname,
+        )
         ref += nodes.inline(text=text)
         return ref
 

@@ -29,11 +29,11 @@ from .study import warn
 
 logger = logging.getLogger(__name__)
 
-GENERATED_NOTE = "<!-- Written by the atlas extension from source/vocabulary.yaml. Do not edit. -->"
+GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
 STUDIES_DIR = "studies"
 
 
-class atlas_index(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class atlas_index(nodes.General, nodes.Element):
     """Placeholder for an index table; replaced at ``doctree-resolved``."""
 
 
@@ -49,7 +49,9 @@ class IndexDirective(SphinxDirective):
         if kind not in ROWS:
             logger.warning(
                 f"Unknown index {kind!r}; use one of {', '.join(ROWS)}.",
-                location=self.get_location(), type="atlas", subtype="index",
+                location=self.get_location(),
+                type="atlas",
+                subtype="index",
             )
             return []
         AtlasData(self.env).add_index(self.env.docname, kind, key)
@@ -72,7 +74,8 @@ def write_index_pages(app: Sphinx) -> None:
 
 
 def _page(title: str, kind: str, key: str) -> str:
-    return f"---\norphan: true\n---\n{GENERATED_NOTE}\n\n# {title}\n\n```{{atlas-index}} {kind} {key}\n```\n"
+    front_matter = "---\norphan: true\n---\n"
+    return f"{front_matter}{GENERATED_NOTE}\n\n# {title}\n\n```{{atlas-index}} {kind} {key}\n```\n"
 
 
 def _sync_folder(folder: Path, pages: dict[str, str]) -> None:
@@ -219,13 +222,17 @@ class IndexRenderer:
         table_rows = []
         for code, count in rows:
             level = self.vocabulary.term("evidence_levels", str(code))
-            table_rows.append([
-                [self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")],
-                [nodes.Text(level.definition)],
-                [nodes.Text(str(count))],
-            ])
+            table_rows.append(
+                [
+                    [self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")],
+                    [nodes.Text(level.definition)],
+                    [nodes.Text(str(count))],
+                ]
+            )
         total = sum(int(count or 0) for _, count in rows)
-        summary = nodes.paragraph(text=f"{_studies_phrase(total)} in the atlas, strongest level first.")
+        summary = nodes.paragraph(
+            text=f"{_studies_phrase(total)} in the atlas, strongest level first."
+        )
         return [summary, _table(["Level", "What it means", "Studies"], table_rows, "atlas-levels")]
 
     def tags(self, rows: list[Row], key: str) -> list[nodes.Node]:
@@ -233,7 +240,9 @@ class IndexRenderer:
         result: list[nodes.Node] = []
         for family in self.vocabulary.tag_families:
             result.append(
-                nodes.rubric(text=family.label, ids=[f"family-{family.key}"], **{"heading-level": 2})
+                nodes.rubric(
+                    text=family.label, ids=[f"family-{family.key}"], **{"heading-level": 2}
+                )
             )
             result.append(nodes.paragraph(text=family.definition, classes=["atlas-definition"]))
             items = nodes.bullet_list(classes=["atlas-tag-counts"])
@@ -248,8 +257,9 @@ class IndexRenderer:
     def _count(self, rows: list[Row], where: str) -> nodes.paragraph:
         if not rows:
             return nodes.paragraph(text=f"No studies {where} yet.", classes=["atlas-count"])
-        return nodes.paragraph(text=f"{_studies_phrase(len(rows))} {where}, newest first.",
-                               classes=["atlas-count"])
+        return nodes.paragraph(
+            text=f"{_studies_phrase(len(rows))} {where}, newest first.", classes=["atlas-count"]
+        )
 
     def _studies(self, rows: list[Row], show_level: bool) -> list[nodes.Node]:
         if not rows:
@@ -259,8 +269,11 @@ class IndexRenderer:
         for docname, title, year, evidence, design, pem in rows:
             cells = [[self._link(str(docname), str(title))], [nodes.Text(str(year or "?"))]]
             if show_level:
-                cells.append([self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))]
-                             if evidence else [nodes.Text("?")])
+                cells.append(
+                    [self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))]
+                    if evidence
+                    else [nodes.Text("?")]
+                )
             cells.append([nodes.Text(self._label("designs", design))])
             cells.append([nodes.Text(self._label("pem", pem))])
             table_rows.append(cells)

@@ -159,9 +159,7 @@ class StudyPage:
         box = nodes.container(classes=["atlas-tags"])
         if not self.study.tags:
             return box
-        box += nodes.rubric(
-            text=self.config.tags_intro_text.rstrip(":"), **{"heading-level": 2}
-        )
+        box += nodes.rubric(text=self.config.tags_intro_text.rstrip(":"), **{"heading-level": 2})
         tags = self.vocabulary.table("tags")
         for family in self.vocabulary.tag_families:
             keys = [key for key in self.study.tags if tags[key].family == family.key]
@@ -188,9 +186,19 @@ class StudyPage:
             rows.append(("PMID", [self.link(url, study.pmid)]))
         if study.case_definition:
             labels = [vocabulary.term("case_definitions", key) for key in study.case_definition]
-            rows.append(("Case definition", self.joined(
-                [self.xref("term", f"case_definitions/{term.key}", nodes.Text(term.label))
-                 for term in labels])))
+            rows.append(
+                (
+                    "Case definition",
+                    self.joined(
+                        [
+                            self.xref(
+                                "term", f"case_definitions/{term.key}", nodes.Text(term.label)
+                            )
+                            for term in labels
+                        ]
+                    ),
+                )
+            )
         if study.review:
             status = vocabulary.term("review_status", study.review).label
             if study.reviewed_by:
@@ -198,21 +206,30 @@ class StudyPage:
             rows.append(("Review status", [nodes.Text(status)]))
         if study.evidence:
             level = vocabulary.term("evidence_levels", study.evidence)
-            rows.append(("Evidence level", [
-                self.xref("level", level.key, nodes.Text(f"{level.key} {level.label}")),
-                nodes.Text(f": {level.definition}"),
-            ]))
+            rows.append(
+                (
+                    "Evidence level",
+                    [
+                        self.xref("level", level.key, nodes.Text(f"{level.key} {level.label}")),
+                        nodes.Text(f": {level.definition}"),
+                    ],
+                )
+            )
         if study.updated:
             date = datetime.date.fromisoformat(study.updated)
             rows.append(("Last updated", [nodes.Text(f"{date.day} {date:%B %Y}")]))
         fields = nodes.field_list(classes=["atlas-metadata"])
         for name, value in rows:
             fields += nodes.field(
-                "", nodes.field_name(text=name), nodes.field_body("", nodes.paragraph("", "", *value))
+                "",
+                nodes.field_name(text=name),
+                nodes.field_body("", nodes.paragraph("", "", *value)),
             )
         card = nodes.container(ids=["metadata"], classes=[*CARD_CLASSES, "atlas-card-metadata"])
         header = nodes.container(classes=["sd-card-header"])
-        header += nodes.rubric(text="Metadata", classes=["atlas-card-title"], **{"heading-level": 2})
+        header += nodes.rubric(
+            text="Metadata", classes=["atlas-card-title"], **{"heading-level": 2}
+        )
         body = nodes.container(classes=["sd-card-body"])
         body += fields
         card += [header, body]
@@ -249,8 +266,13 @@ class StudyPage:
     def xref(self, kind: str, target: str, content: nodes.Node) -> pending_xref:
         """A link resolved by the atlas domain at write time (a level, tag or definition)."""
         ref = pending_xref(
-            "", refdomain="atlas", reftype=kind, reftarget=target, refexplicit=True,
+            "",
+            refdomain="atlas",
+            reftype=kind,
+            reftarget=target,
+            refexplicit=True,
             refdoc=self.directive.env.docname,
+            refwarn=True,
         )
         ref += content
         return ref

@@ -1,0 +1,225 @@
+"""Broken variants of a valid study page, each with the rule it breaks and where.
+
+Both the model tests (no Sphinx) and the build tests read this table, so the
+command-line rules and the build can never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conftest import fixture_study
+
+BASE = fixture_study("alpha-2020-first-fixture")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    old: str
+    new: str
+    code: str
+    #: Start of the (last) line the problem must point at; None means the opening fence.
+    at: str | None
+    #: Words the message must contain (the allowed values, the fix).
+    says: str
+
+    @property
+    def text(self) -> str:
+        assert self.old in BASE, self.old
+        return BASE.replace(self.old, self.new, 1)
+
+    @property
+    def line(self) -> int:
+        if self.at is None:
+            return 1
+        lines = self.text.splitlines()
+        return max(i for i, line in enumerate(lines, 1) if line.startswith(self.at))
+
+
+CASES = [
+    Case(
+        "unknown-level",
+        ":evidence: E1",
+        ":evidence: E5",
+        "ATLAS020",
+        ":evidence:",
+        "Allowed: E0, E1, E2, E3",
+    ),
+    Case(
+        "label-instead-of-key",
+        ":pem: required",
+        ":pem: PEM required",
+        "ATLAS020",
+        ":pem:",
+        "Did you mean 'required'?",
+    ),
+    Case("missing-option", ":design: rct\n", "", "ATLAS010", None, "':design: rct'"),
+    Case(
+        "empty-option",
+        ":journal: Journal of Test Fixtures",
+        ":journal:",
+        "ATLAS011",
+        ":journal:",
+        "Fill it in",
+    ),
+    Case(
+        "unknown-option",
+        ":tags:",
+        ":colour: blue\n:tags:",
+        "ATLAS004",
+        ":colour:",
+        "Options are: title, authors",
+    ),
+    Case(
+        "misspelt-option",
+        ":confidence:",
+        ":confidance:",
+        "ATLAS004",
+        ":confidance:",
+        "Did you mean ':confidence:'?",
+    ),
+    Case(
+        "malformed-option", ":year: 2020", ":year 2020", "ATLAS003", ":year 2020", "':name: value'"
+    ),
+    Case(
+        "repeated-option",
+        ":year: 2020",
+        ":year: 2020\n:year: 2021",
+        "ATLAS005",
+        ":year: 2021",
+        "given twice",
+    ),
+    Case(
+        "doi-as-url",
+        ":doi: 10.5555/fixture.alpha",
+        ":doi: https://doi.org/10.5555/fixture.alpha",
+        "ATLAS030",
+        ":doi:",
+        "no https://doi.org/",
+    ),
+    Case(
+        "pmid-with-prefix",
+        ":pmid: 90000001",
+        ":pmid: PMID90000001",
+        "ATLAS031",
+        ":pmid:",
+        "digits only",
+    ),
+    Case("year-not-a-number", ":year: 2020", ":year: 20x0", "ATLAS032", ":year:", "four-digit"),
+    Case("year-in-future", ":year: 2020", ":year: 2999", "ATLAS032", ":year:", "four-digit"),
+    Case(
+        "impossible-date",
+        ":updated: 2026-03-01",
+        ":updated: 2026-02-30",
+        "ATLAS033",
+        ":updated:",
+        "YYYY-MM-DD",
+    ),
+    Case(
+        "date-in-words",
+        ":updated: 2026-03-01",
+        ":updated: 1 March 2026",
+        "ATLAS033",
+        ":updated:",
+        "YYYY-MM-DD",
+    ),
+    Case(
+        "pem-contradicts-ccc",
+        ":pem: required",
+        ":pem: not-required",
+        "ATLAS040",
+        ":pem:",
+        "Write ':pem: required'",
+    ),
+    Case(
+        "unknown-tag",
+        "symptom-fatigue,",
+        "symptom-fatigu,",
+        "ATLAS021",
+        ":tags:",
+        "Did you mean 'symptom-fatigue'?",
+    ),
+    Case(
+        "repeated-tag",
+        "symptom-fatigue,",
+        "symptom-fatigue, symptom-fatigue,",
+        "ATLAS022",
+        ":tags:",
+        "same value twice",
+    ),
+    Case(
+        "reviewed-without-reviewer",
+        ":review: community-draft",
+        ":review: reviewed",
+        "ATLAS041",
+        ":review:",
+        "':reviewed-by:'",
+    ),
+    Case(
+        "reviewer-on-a-draft",
+        ":review: community-draft",
+        ":review: community-draft\n:reviewed-by: Someone, Else",
+        "ATLAS042",
+        ":reviewed-by:",
+        "Remove the reviewer",
+    ),
+    Case(
+        "no-identifier",
+        ":doi: 10.5555/fixture.alpha\n:pmid: 90000001\n",
+        "",
+        "ATLAS012",
+        None,
+        "':doi:' or a ':pmid:'",
+    ),
+    Case(
+        "missing-section",
+        "## Observed findings\n\n- The first finding of alpha-2020-first-fixture.\n"
+        "- The second finding of alpha-2020-first-fixture.\n\n",
+        "",
+        "ATLAS050",
+        None,
+        "'## Observed findings' is missing",
+    ),
+    Case(
+        "empty-section",
+        "It lets the tests check pages, indexes and counts.\n",
+        "",
+        "ATLAS051",
+        "## Why it matters",
+        "has no text",
+    ),
+    Case(
+        "unknown-section",
+        "## Remaining questions",
+        "## Remaining qestions",
+        "ATLAS052",
+        "## Remaining qestions",
+        "Did you mean '## Remaining questions'?",
+    ),
+    Case(
+        "repeated-section",
+        "## Inferred conclusions",
+        "## Remaining questions\n\n- Twice.\n\n## Inferred conclusions",
+        "ATLAS053",
+        "## Remaining questions",
+        "appears twice",
+    ),
+    Case(
+        "text-before-sections",
+        "## Quick summary",
+        "Some stray words.\n\n## Quick summary",
+        "ATLAS054",
+        "Some stray words.",
+        "under a section heading",
+    ),
+    Case(
+        "findings-not-a-list",
+        "- The first finding of alpha-2020-first-fixture.\n"
+        "- The second finding of alpha-2020-first-fixture.",
+        "Findings written as a paragraph.",
+        "ATLAS055",
+        "Findings written as a paragraph.",
+        "bullet list",
+    ),
+]
