@@ -25,6 +25,7 @@ from .indexes import (
     index_docs_to_rewrite,
     write_index_pages,
 )
+from .links import resolve_links
 from .study import StudyDirective
 
 STATIC = Path(__file__).parent / "static"
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("atlas_vocabulary", DEFAULT_PATH, "env", types=frozenset({str}))
     app.add_config_value("atlas_repository_url", "", "env", types=frozenset({str}))
     app.add_config_value("atlas_repository_branch", "main", "env", types=frozenset({str}))
+    app.add_config_value("atlas_guide_page", "how-the-atlas-works", "env", types=frozenset({str}))
     app.add_domain(AtlasDomain)
     app.add_node(atlas_index)
     app.add_directive("study", StudyDirective)
@@ -71,6 +73,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", reread_on_vocabulary_change)
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
+    app.connect("doctree-resolved", resolve_links)
     return {
         "version": "0.1",
         "env_version": 1,

@@ -11,13 +11,8 @@ from collections.abc import Iterable, Set
 from pathlib import Path
 from typing import Any, ClassVar
 
-from docutils import nodes
-from docutils.nodes import Element
-from sphinx.addnodes import pending_xref
-from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
-from sphinx.util.nodes import make_refnode
 
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary, load_vocabulary
@@ -27,7 +22,7 @@ LEVELS_DIR = "evidence"
 
 
 class AtlasDomain(Domain):
-    """Holds every study record and resolves links to levels, tags and definitions."""
+    """Holds every study record, every index placeholder and every definition anchor."""
 
     name = "atlas"
     label = "ME/CFS atlas"
@@ -55,45 +50,14 @@ class AtlasDomain(Domain):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
 
-    def resolve_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        typ: str,
-        target: str,
-        node: pending_xref,
-        contnode: Element,
-    ) -> nodes.reference | None:
-        """Resolve ``level`` (E1), ``tag`` (slug) and ``term`` (table/key) links.
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary, loaded once per process (the domain object lives one build)."""
+        if self._vocabulary is None:
+            self._vocabulary = load_vocabulary(self.data["vocabulary_path"])
+        return self._vocabulary
 
-        The link's tooltip is the term's definition, read from the vocabulary.
-        """
-        vocabulary = load_vocabulary(self.data["vocabulary_path"])
-        if typ == "level":
-            docname, anchor = f"{LEVELS_DIR}/{target.lower()}", ""
-            tooltip = vocabulary.table("evidence_levels").get(target)
-        elif typ == "tag":
-            docname, anchor = f"{env.config.tags_output_dir}/{target}", ""
-            tooltip = vocabulary.table("tags").get(target)
-        elif typ == "term":
-            table, _, key = target.partition("/")
-            anchor = term_anchor(table, key)
-            docname = next(
-                (doc for doc, anchors in self.data["terms"].items() if anchor in anchors), ""
-            )
-            tooltip = (
-                vocabulary.table(table).get(key) if table != "pem" or key != "explainer" else None
-            )
-        else:
-            return None
-        if docname not in env.all_docs:
-            return None
-        title = tooltip.definition if tooltip is not None else ""
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, title)
-
-    def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.reference]]:
-        return []
+    _vocabulary: Vocabulary | None = None
 
 
 def term_anchor(table: str, key: str) -> str:
@@ -106,14 +70,16 @@ class AtlasData:
 
     def __init__(self, env: BuildEnvironment) -> None:
         self.env = env
-        self.data: dict[str, Any] = env.get_domain("atlas").data
+        self.domain: AtlasDomain = env.get_domain("atlas")
+        self.data: dict[str, Any] = self.domain.data
 
     @property
     def vocabulary(self) -> Vocabulary:
-        return load_vocabulary(self.data["vocabulary_path"])
+        return self.domain.vocabulary
 
     def set_vocabulary_path(self, path: Path) -> None:
         self.data["vocabulary_path"] = str(path)
+        self.domain._vocabulary = None
 
     def studies(self) -> list[Study]:
         """Every study, in document-name order so all output is deterministic."""
@@ -133,3 +99,7 @@ class AtlasData:
 
     def add_terms(self, docname: str, anchors: Iterable[str]) -> None:
         self.data["terms"].setdefault(docname, []).extend(anchors)
+
+    def has_anchor(self, docname: str, anchor: str) -> bool:
+        """Whether a page defines this vocabulary anchor (only guide pages define any)."""
+        return anchor in self.data["terms"].get(docname, ())

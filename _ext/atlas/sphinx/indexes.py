@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -25,6 +26,7 @@ from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
 from .data import LEVELS_DIR, AtlasData
+from .render import internal, table
 from .study import warn
 
 logger = logging.getLogger(__name__)
@@ -186,7 +188,7 @@ def _check_atlas(env: BuildEnvironment, atlas: AtlasData, studies: list[Study]) 
 
 
 def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: replace each placeholder with its table."""
+    """``doctree-resolved``: replace each placeholder with its table, as HTML."""
     placeholders = list(doctree.findall(atlas_index))
     if not placeholders:
         return
@@ -196,11 +198,11 @@ def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in placeholders:
         kind, key = node["kind"], node["key"]
         rows = ROWS[kind](studies, atlas.vocabulary, key)
-        node.replace_self(getattr(render, kind)(rows, key))
+        node.replace_self(nodes.raw("", getattr(render, kind)(rows, key), format="html"))
 
 
 class IndexRenderer:
-    """Turns index rows into docutils nodes for one page."""
+    """Turns index rows into HTML for one page; every text is escaped."""
 
     def __init__(self, app: Sphinx, docname: str, vocabulary: Vocabulary) -> None:
         self.builder = app.builder
@@ -208,98 +210,77 @@ class IndexRenderer:
         self.docname = docname
         self.vocabulary = vocabulary
 
-    def level(self, rows: list[Row], key: str) -> list[nodes.Node]:
+    def level(self, rows: list[Row], key: str) -> str:
         level = self.vocabulary.term("evidence_levels", key)
-        intro = nodes.paragraph(classes=["atlas-definition"], text=level.definition)
-        return [intro, self._count(rows, "at this level"), *self._studies(rows, show_level=False)]
+        return (
+            f'<p class="atlas-definition">{escape(level.definition)}</p>\n'
+            + self._count(rows, "at this level")
+            + self._studies(rows, show_level=False)
+        )
 
-    def tag(self, rows: list[Row], key: str) -> list[nodes.Node]:
+    def tag(self, rows: list[Row], key: str) -> str:
         tag = self.vocabulary.term("tags", key)
-        intro = nodes.paragraph(classes=["atlas-definition"], text=tag.definition)
-        return [intro, self._count(rows, "with this tag"), *self._studies(rows, show_level=True)]
+        return (
+            f'<p class="atlas-definition">{escape(tag.definition)}</p>\n'
+            + self._count(rows, "with this tag")
+            + self._studies(rows, show_level=True)
+        )
 
-    def levels(self, rows: list[Row], key: str) -> list[nodes.Node]:
-        table_rows = []
+    def levels(self, rows: list[Row], key: str) -> str:
+        cells = []
         for code, count in rows:
             level = self.vocabulary.term("evidence_levels", str(code))
-            table_rows.append(
-                [
-                    [self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")],
-                    [nodes.Text(level.definition)],
-                    [nodes.Text(str(count))],
-                ]
-            )
+            link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
+            cells.append([link, escape(level.definition), str(count)])
         total = sum(int(count or 0) for _, count in rows)
-        summary = nodes.paragraph(
-            text=f"{_studies_phrase(total)} in the atlas, strongest level first."
+        return f"<p>{_studies_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
+            ["Level", "What it means", "Studies"], cells, "atlas-levels"
         )
-        return [summary, _table(["Level", "What it means", "Studies"], table_rows, "atlas-levels")]
 
-    def tags(self, rows: list[Row], key: str) -> list[nodes.Node]:
+    def tags(self, rows: list[Row], key: str) -> str:
         counts = {str(slug): int(count or 0) for slug, count in rows}
-        result: list[nodes.Node] = []
+        parts = []
         for family in self.vocabulary.tag_families:
-            result.append(
-                nodes.rubric(
-                    text=family.label, ids=[f"family-{family.key}"], **{"heading-level": 2}
-                )
+            items = "".join(
+                f"<li>{self._link(f'{self.tags_dir}/{tag.key}', tag.short_label)}"
+                f" ({counts[tag.key]})</li>"
+                for tag in family.tags
             )
-            result.append(nodes.paragraph(text=family.definition, classes=["atlas-definition"]))
-            items = nodes.bullet_list(classes=["atlas-tag-counts"])
-            for tag in family.tags:
-                para = nodes.paragraph()
-                para += self._link(f"{self.tags_dir}/{tag.key}", tag.short_label)
-                para += nodes.Text(f" ({counts[tag.key]})")
-                items += nodes.list_item("", para)
-            result.append(items)
-        return result
+            parts.append(
+                f'<h2 class="rubric" id="family-{escape(family.key)}">{escape(family.label)}</h2>\n'
+                f'<p class="atlas-definition">{escape(family.definition)}</p>\n'
+                f'<ul class="atlas-tag-counts">{items}</ul>'
+            )
+        return "\n".join(parts)
 
-    def _count(self, rows: list[Row], where: str) -> nodes.paragraph:
+    def _count(self, rows: list[Row], where: str) -> str:
         if not rows:
-            return nodes.paragraph(text=f"No studies {where} yet.", classes=["atlas-count"])
-        return nodes.paragraph(
-            text=f"{_studies_phrase(len(rows))} {where}, newest first.", classes=["atlas-count"]
-        )
+            return f'<p class="atlas-count">No studies {where} yet.</p>'
+        return f'<p class="atlas-count">{_studies_phrase(len(rows))} {where}, newest first.</p>\n'
 
-    def _studies(self, rows: list[Row], show_level: bool) -> list[nodes.Node]:
+    def _studies(self, rows: list[Row], show_level: bool) -> str:
         if not rows:
-            return []
+            return ""
         headers = ["Study", "Year"] + (["Level"] if show_level else []) + ["Design", "PEM"]
-        table_rows = []
+        cells = []
         for docname, title, year, evidence, design, pem in rows:
-            cells = [[self._link(str(docname), str(title))], [nodes.Text(str(year or "?"))]]
+            row = [self._link(str(docname), str(title)), str(year or "?")]
             if show_level:
-                cells.append(
-                    [self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))]
+                row.append(
+                    self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))
                     if evidence
-                    else [nodes.Text("?")]
+                    else "?"
                 )
-            cells.append([nodes.Text(self._label("designs", design))])
-            cells.append([nodes.Text(self._label("pem", pem))])
-            table_rows.append(cells)
-        return [_table(headers, table_rows, "atlas-study-table")]
+            row += [self._label("designs", design), self._label("pem", pem)]
+            cells.append(row)
+        return table(headers, cells, "atlas-study-table")
 
-    def _label(self, table: str, key: str | int | None) -> str:
-        return self.vocabulary.term(table, str(key)).label if key else "?"
+    def _label(self, table_name: str, key: str | int | None) -> str:
+        return escape(self.vocabulary.term(table_name, str(key)).label) if key else "?"
 
-    def _link(self, docname: str, text: str) -> nodes.reference:
-        uri = self.builder.get_relative_uri(self.docname, docname)
-        return nodes.reference("", text, internal=True, refuri=uri)
+    def _link(self, docname: str, text: str) -> str:
+        return internal(self.builder.get_relative_uri(self.docname, docname), escape(text))
 
 
 def _studies_phrase(count: int) -> str:
     return f"{count} study" if count == 1 else f"{count} studies"
-
-
-def _table(headers: list[str], rows: list[list[list[nodes.Node]]], css: str) -> nodes.table:
-    table = nodes.table(classes=["atlas-table", css])
-    group = nodes.tgroup(cols=len(headers))
-    table += group
-    group += [nodes.colspec(colwidth=1) for _ in headers]
-    head = nodes.thead()
-    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in headers])
-    body = nodes.tbody()
-    for cells in rows:
-        body += nodes.row("", *[nodes.entry("", nodes.paragraph("", "", *cell)) for cell in cells])
-    group += [head, body]
-    return table
