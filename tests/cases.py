@@ -23,11 +23,16 @@ class Case:
     at: str | None
     #: Words the message must contain (the allowed values, the fix).
     says: str
+    #: Further (old, new) replacements, for rules that need two changes to break.
+    also: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
-        assert self.old in BASE, self.old
-        return BASE.replace(self.old, self.new, 1)
+        text = BASE
+        for old, new in ((self.old, self.new), *self.also):
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        return text
 
     @property
     def line(self) -> int:
@@ -221,5 +226,80 @@ CASES = [
         "ATLAS055",
         "Findings written as a paragraph.",
         "bullet list",
+    ),
+    Case(
+        "inline-html",
+        "A fixture study used by the test suite.",
+        "A fixture study used by the <b>test</b> suite.",
+        "ATLAS070",
+        "A fixture study",
+        "Use Markdown instead",
+    ),
+    Case(
+        "html-comment",
+        "It lets the tests check pages, indexes and counts.",
+        "<!-- a note for the editors -->\nIt lets the tests check pages, indexes and counts.",
+        "ATLAS070",
+        "<!--",
+        "Raw HTML",
+    ),
+    Case(
+        "raw-html-block",
+        "It lets the tests check pages, indexes and counts.",
+        "It lets the tests check pages, indexes and counts.\n\n~~~{raw} html\n"
+        "<script>alert(1)</script>\n~~~",
+        "ATLAS070",
+        "~~~{raw} html",
+        "Remove the block",
+    ),
+    Case(
+        "javascript-link",
+        "A fixture study used by the test suite.",
+        "A fixture study used by the [test suite](javascript:alert(1)).",
+        "ATLAS071",
+        "A fixture study",
+        "'javascript:' link",
+    ),
+    Case(
+        "data-link-in-a-reference",
+        "- The second finding of alpha-2020-first-fixture.",
+        "- The second finding of [alpha][paper].\n\n[paper]: &#68;ata:text/html,hello",
+        "ATLAS071",
+        "[paper]:",
+        "'data:' link",
+    ),
+    Case(
+        "unfilled-prompt",
+        "It is a fixture, so it proves nothing about ME/CFS.",
+        "FILL IN: The limits of the study, in plain words.",
+        "ATLAS072",
+        "FILL IN",
+        "Replace the prompt with your own words",
+    ),
+    Case(
+        "cure-claimed-by-a-preliminary-trial",
+        ":evidence: E1",
+        ":evidence: E3",
+        "ATLAS073",
+        "The drug cures",
+        "for example 'improved'",
+        also=(("A fixture study used by the test suite.", "The drug cures fatigue."),),
+    ),
+    Case(
+        "cause-claimed-by-an-observational-study",
+        ":design: rct",
+        ":design: observational",
+        "ATLAS073",
+        "- Low vitamin D",
+        "Observational at E1",
+        also=(("- The first finding of alpha-2020-first-fixture.", "- Low vitamin D causes it."),),
+    ),
+    Case(
+        "medical-advice",
+        "- A conclusion of alpha-2020-first-fixture.",
+        "- Patients should stop taking the drug.",
+        "ATLAS074",
+        "- Patients should",
+        "reads as medical advice",
     ),
 ]

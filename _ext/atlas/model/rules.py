@@ -3,6 +3,10 @@
 Codes never change meaning once published: contributors search for them, and
 CONTRIBUTING.md explains each one. Sphinx reports them as warning subtypes
 (``atlas.ATLAS020``) and the command-line checker prints them as they are.
+
+Each rule has a severity. An error must be fixed before a page is merged; a
+warning asks a person to look again (``atlas check`` exits 0 on warnings alone).
+New rules are appended at the end, so existing codes keep their meaning.
 """
 
 from __future__ import annotations
@@ -11,8 +15,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+class Severity(Enum):
+    """How hard a rule is; the values are GitHub's annotation levels."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 class Rule(Enum):
-    """A check on a study page: (code, short name)."""
+    """A check on a study page: (code, short name[, severity]); errors unless stated."""
 
     NO_STUDY_BLOCK = ("ATLAS001", "no-study-block")
     SEVERAL_STUDY_BLOCKS = ("ATLAS002", "several-study-blocks")
@@ -39,6 +50,23 @@ class Rule(Enum):
     TEXT_OUTSIDE_SECTION = ("ATLAS054", "text-outside-section")
     SECTION_NOT_A_LIST = ("ATLAS055", "section-not-a-list")
     DUPLICATE_STUDY = ("ATLAS060", "duplicate-study")
+    # Raw HTML bypasses the page layout and can carry scripts; Markdown says it all.
+    RAW_HTML = ("ATLAS070", "raw-html")
+    # A javascript:, vbscript: or data: link runs code or hides content in a reader's browser.
+    UNSAFE_LINK = ("ATLAS071", "unsafe-link")
+    # `atlas new` leaves "FILL IN" prompts; a page that still has one is not finished.
+    UNFILLED_PROMPT = ("ATLAS072", "unfilled-prompt")
+    # Readers take "proves" or "cures" at face value; only strong trials can carry it.
+    CAUSAL_WORDING = ("ATLAS073", "causal-wording", Severity.WARNING)
+    # The atlas describes research; it must not tell a reader what to take or stop.
+    MEDICAL_ADVICE = ("ATLAS074", "medical-advice", Severity.WARNING)
+    # The file name is the page's permanent address; it must say whose paper and when.
+    FILE_NAME = ("ATLAS075", "file-name")
+    # Two pages with nearly the same title are often one paper entered twice.
+    NEAR_DUPLICATE_TITLE = ("ATLAS076", "near-duplicate-title", Severity.WARNING)
+
+    def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
+        self.severity = severity
 
     @property
     def code(self) -> str:
@@ -56,6 +84,8 @@ class Problem:
     rule: Rule
     line: int
     message: str
+    #: 1-based column where the problem starts, when a rule knows it.
+    column: int = 1
 
     def __str__(self) -> str:
         return f"{self.rule.code} {self.message}"

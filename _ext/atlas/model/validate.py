@@ -14,10 +14,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .markup import markup_problems
 from .record import EARLIEST_YEAR, FIELDS_BY_NAME, Field, Study, study_schema
 from .rules import Problem, Rule
 from .studyblock import StudyBlock
 from .vocabulary import Vocabulary, suggest
+from .wording import wording_problems
 
 LIST_MARKERS = ("- ", "* ", "+ ")
 
@@ -92,6 +94,8 @@ def check_block(
     valid = {name: value for name, value in values.items() if name not in invalid}
     problems += _cross_field_problems(valid, lines, vocabulary)
     problems += _section_problems(block, vocabulary)
+    problems += markup_problems(block)
+    problems += wording_problems(block, vocabulary, valid.get("design"), valid.get("evidence"))
     problems.sort(key=lambda problem: problem.line)
     study = Study(
         docname=docname,

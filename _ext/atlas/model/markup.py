@@ -1,0 +1,144 @@
+"""Markup a study page may not hold: raw HTML, unsafe links and unfilled scaffold prompts.
+
+A study page is Markdown written by volunteers and shown to everyone, so
+anything that reaches the browser unfiltered is refused, and pages from
+``atlas new`` are refused until every prompt is replaced.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .rules import Problem, Rule
+from .studyblock import FENCE_LINE, StudyBlock
+
+#: The word ``atlas new`` puts in every prompt; the checker flags it until it is replaced.
+PROMPT_MARKER = "FILL IN"
+PROMPT = re.compile(rf"\b{PROMPT_MARKER}\b")
+HTML_START = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|\?|![A-Za-z])")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?(?P<url>[^\s)>]*)"),  # [text](url)
+    re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?\s*$"),  # [label]: url
+    re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>"),  # <scheme:...>
+)
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+#: Fenced blocks whose content MyST passes through as raw output.
+RAW_FENCES = re.compile(r"\{(?:raw|eval-rst)\}")
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of a study block as written: option values start after ':name: '."""
+
+    line: int
+    text: str
+    #: Column of ``text[0]`` in the file line, minus one.
+    offset: int = 0
+    #: True inside a fenced code block, whose text is shown as it is.
+    in_code: bool = False
+
+
+def block_lines(block: StudyBlock) -> Iterator[TextLine]:
+    """Every option value and section line of the block, marking fenced code."""
+    for name, option in block.options.items():
+        yield TextLine(option.line, option.value, offset=len(name) + 3)
+    for section in block.sections.values():
+        fence: str | None = None
+        for index, text in enumerate(section.lines):
+            match = FENCE_LINE.match(text)
+            is_fence = match is not None and (fence is None or match["fence"].startswith(fence))
+            yield TextLine(section.first_line + index, text, in_code=fence is not None)
+            if is_fence:
+                fence = None if fence else match["fence"]
+
+
+def markup_problems(block: StudyBlock) -> list[Problem]:
+    """Raw HTML, javascript:/vbscript:/data: links and leftover prompts, each at its column."""
+    problems: list[Problem] = []
+    for text_line in block_lines(block):
+        problems += _prompt(text_line)
+        if text_line.in_code:
+            continue
+        problems += _raw_html(text_line)
+        problems += _unsafe_links(text_line)
+    return problems
+
+
+def _prompt(text_line: TextLine) -> list[Problem]:
+    match = PROMPT.search(text_line.text)
+    if match is None:
+        return []
+    return [
+        Problem(
+            Rule.UNFILLED_PROMPT,
+            text_line.line,
+            f"This line still holds a '{PROMPT_MARKER}' prompt from `atlas new`. Replace the "
+            "prompt with your own words, or delete an optional section you leave empty.",
+            text_line.offset + match.start() + 1,
+        )
+    ]
+
+
+def _raw_html(text_line: TextLine) -> list[Problem]:
+    fence = FENCE_LINE.match(text_line.text)
+    if fence is not None and RAW_FENCES.search(text_line.text, fence.end()):
+        return [
+            Problem(
+                Rule.RAW_HTML,
+                text_line.line,
+                "A {raw} or {eval-rst} block passes its text straight into the web page. "
+                "Remove the block and write its content as plain Markdown.",
+                text_line.offset + fence.end() + 1,
+            )
+        ]
+    masked = CODE_SPAN.sub(lambda span: " " * len(span[0]), text_line.text)
+    match = HTML_START.search(masked)
+    if match is None:
+        return []
+    close = text_line.text.find(">", match.start())
+    if 0 <= close - match.start() < 30:
+        snippet = text_line.text[match.start() : close + 1]
+    else:
+        snippet = text_line.text[match.start() : match.start() + 12] + "..."
+    return [
+        Problem(
+            Rule.RAW_HTML,
+            text_line.line,
+            f"Raw HTML ({snippet}) is not allowed on a study page. Use Markdown instead: "
+            "**bold**, *italic*, [words](https://address) for a link. For a less-than sign, "
+            "write 'less than' or put a space after '<'.",
+            text_line.offset + match.start() + 1,
+        )
+    ]
+
+
+def _unsafe_links(text_line: TextLine) -> list[Problem]:
+    masked = CODE_SPAN.sub(lambda span: " " * len(span[0]), text_line.text)
+    problems = []
+    seen: set[int] = set()
+    for pattern in LINK_TARGETS:
+        for match in pattern.finditer(masked):
+            scheme = _scheme(match["url"])
+            if scheme is None or match.start("url") in seen:
+                continue
+            seen.add(match.start("url"))
+            problems.append(
+                Problem(
+                    Rule.UNSAFE_LINK,
+                    text_line.line,
+                    f"A '{scheme}' link can run code or hide content in a reader's browser. "
+                    "Link to the paper or a source with an https:// address instead.",
+                    text_line.offset + match.start("url") + 1,
+                )
+            )
+    return problems
+
+
+def _scheme(url: str) -> str | None:
+    """The unsafe scheme a link target uses, seen the way a browser reads it."""
+    plain = "".join(c for c in html.unescape(url) if ord(c) > 32 and ord(c) != 127).lower()
+    return next((scheme for scheme in UNSAFE_SCHEMES if plain.startswith(scheme)), None)
