@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .record import Study
 from .rules import Problem, Rule
+from .slug import file_name_problems
 from .studyblock import StudyBlock, parse_block
 from .validate import check_block
 from .vocabulary import Vocabulary
@@ -31,10 +33,14 @@ class StudyFile:
 def check_file(
     path: Path, text: str, vocabulary: Vocabulary, docname: str, today: datetime.date
 ) -> StudyFile:
-    """Find the study block in ``text`` and check it; every problem has a file line."""
+    """Find the study block in ``text`` and check it; every problem has a file line.
+
+    Besides the block's own rules this checks the file name against the study
+    (the directive cannot: it sees the block, not the file).
+    """
     result = StudyFile(path)
     lines = text.splitlines()
-    blocks = list(_find_blocks(lines))
+    blocks = list(find_blocks(lines))
     if not blocks:
         result.problems.append(
             Problem(
@@ -59,11 +65,12 @@ def check_file(
     block.line = start + 1
     result.block = block
     result.study, problems = check_block(block, vocabulary, docname, today)
+    problems += file_name_problems(path.stem, result.study)
     result.problems = sorted(problems + result.problems, key=lambda problem: problem.line)
     return result
 
 
-def _find_blocks(lines: list[str]):
+def find_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
     """Yield (opening index, closing index) of each ``{study}`` fence."""
     index = 0
     while index < len(lines):

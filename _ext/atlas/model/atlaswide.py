@@ -1,0 +1,181 @@
+"""Rules across the whole atlas: one page per paper, and titles that look like the same paper.
+
+These rules need every page at once, so they work on small ``Identity``
+records. ``atlas check`` builds them from checked pages (the pages it reports
+on) and from a quick read of all other pages (the context), and reports only
+on the pages it was asked about; ``atlas new`` uses the same index to refuse a
+paper that already has a page.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .identifiers import identity_keys
+from .page import find_blocks
+from .record import Study
+from .rules import Problem, Rule
+from .slug import words
+from .studyblock import parse_block
+from .vocabulary import Vocabulary
+
+#: difflib ratio from which two titles count as near duplicates.
+TITLE_SIMILARITY = 0.9
+#: A title is indexed under this many of its rarest words to find similar titles fast.
+RARE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What tells one paper from another, and where its page is."""
+
+    docname: str
+    path: Path
+    title: str
+    doi: str | None
+    pmid: str | None
+    #: File line of the page's {study} block.
+    line: int
+
+    @property
+    def keys(self) -> list[tuple[str, str, str]]:
+        """(label, value as written, comparison key) for each identifier the page has."""
+        return identity_keys(self.doi, self.pmid)
+
+
+def identity_of(study: Study, path: Path) -> Identity:
+    return Identity(study.docname, path, study.title, study.doi, study.pmid, study.line)
+
+
+def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -> Identity | None:
+    """The identity of a page from its option lines alone, without checking their values."""
+    lines = text.splitlines()
+    start, end = next(find_blocks(lines), (None, None))
+    if start is None:
+        return None
+    block = parse_block(lines[start + 1 : end], start + 2, vocabulary)
+    option = block.options.get
+    return Identity(
+        docname,
+        path,
+        " ".join(option("title").value.split()) if option("title") else "",
+        option("doi").value if option("doi") else None,
+        option("pmid").value if option("pmid") else None,
+        start + 1,
+    )
+
+
+def atlas_problems(
+    identities: Iterable[Identity], report_on: Collection[str] | None = None
+) -> list[tuple[Identity, Problem]]:
+    """Duplicate DOIs or PMIDs (errors) and near-duplicate titles (warnings).
+
+    ``report_on`` names the docnames to report; None reports on every page.
+    Of two pages that clash, the one reported is a page asked about, and of
+    two such pages the later in name order, so each clash is reported once.
+    """
+
+    def asked(identity: Identity) -> bool:
+        return report_on is None or identity.docname in report_on
+
+    ordered = sorted(identities, key=lambda page: (asked(page), page.docname))
+    duplicates = _duplicates(ordered)
+    # A page that is already a duplicate needs no second, vaguer warning.
+    settled = {page.docname for page, _ in duplicates}
+    similar = [
+        (page, problem) for page, problem in _similar_titles(ordered) if page.docname not in settled
+    ]
+    return [(page, problem) for page, problem in duplicates + similar if asked(page)]
+
+
+def _duplicates(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
+    seen: dict[str, Identity] = {}
+    found = []
+    for page in ordered:
+        for label, value, key in page.keys:
+            first = seen.setdefault(key, page)
+            if first is not page:
+                found.append(
+                    (
+                        page,
+                        Problem(
+                            Rule.DUPLICATE_STUDY,
+                            page.line,
+                            f"{label} {value} is already in the atlas at {first.docname} "
+                            f"(line {first.line}). A paper gets one page: merge the two.",
+                        ),
+                    )
+                )
+    return found
+
+
+def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
+    """For each page, the most similar earlier title at or above the threshold.
+
+    Comparing every pair of 6,000 titles is too slow, so each title is indexed
+    under its rarest words and compared only with titles sharing one of them.
+    Pages that share a DOI or PMID are left to the duplicate rule.
+    """
+    titles = [" ".join(words(page.title)) for page in ordered]
+    rare = _rarest_words(titles)
+    index: dict[str, list[int]] = defaultdict(list)
+    found = []
+    for position, page in enumerate(ordered):
+        keys = {key for _, _, key in page.keys}
+        candidates = sorted(
+            earlier
+            for earlier in {earlier for word in rare[position] for earlier in index[word]}
+            if not keys.intersection(key for _, _, key in ordered[earlier].keys)
+        )
+        best = _most_similar(titles, position, candidates)
+        if best is not None:
+            other, ratio = ordered[best[0]], best[1]
+            found.append(
+                (
+                    page,
+                    Problem(
+                        Rule.NEAR_DUPLICATE_TITLE,
+                        page.line,
+                        f"This title is {ratio:.0%} like the title of {other.docname}: "
+                        f"'{other.title}'. If both pages are the same paper, keep one; "
+                        "if they are different papers, you can ignore this warning.",
+                    ),
+                )
+            )
+        for word in rare[position]:
+            index[word].append(position)
+    return found
+
+
+def _rarest_words(titles: list[str]) -> list[list[str]]:
+    counts = Counter(word for title in titles for word in set(title.split()))
+    return [
+        sorted(set(title.split()), key=lambda word: (counts[word], word))[:RARE_WORDS]
+        for title in titles
+    ]
+
+
+def _most_similar(
+    titles: list[str], position: int, candidates: list[int]
+) -> tuple[int, float] | None:
+    """The earlier title most like this one (the first of equals), with its ratio."""
+    best: tuple[int, float] | None = None
+    for earlier in candidates:
+        ratio = _ratio(titles[earlier], titles[position])
+        if ratio >= TITLE_SIMILARITY and (best is None or ratio > best[1]):
+            best = (earlier, ratio)
+    return best
+
+
+def _ratio(first: str, second: str) -> float:
+    """difflib's ratio, skipping the full comparison when the cheap bounds rule it out."""
+    if first == second:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    if matcher.real_quick_ratio() < TITLE_SIMILARITY or matcher.quick_ratio() < TITLE_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
