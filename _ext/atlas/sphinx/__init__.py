@@ -26,6 +26,7 @@ from .indexes import (
     write_index_pages,
 )
 from .links import resolve_links
+from .search import index_site, use_pagefind
 from .study import StudyDirective
 
 STATIC = Path(__file__).parent / "static"
@@ -62,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("atlas_repository_url", "", "env", types=frozenset({str}))
     app.add_config_value("atlas_repository_branch", "main", "env", types=frozenset({str}))
     app.add_config_value("atlas_guide_page", "how-the-atlas-works", "env", types=frozenset({str}))
+    app.add_config_value("atlas_pagefind", True, "html", types=frozenset({bool}))
     app.add_domain(AtlasDomain)
     app.add_node(atlas_index)
     app.add_directive("study", StudyDirective)
@@ -70,6 +72,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("atlas.css")
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", prepare)
+    app.connect("builder-inited", use_pagefind)
+    app.connect("build-finished", index_site)
     app.connect("env-get-outdated", reread_on_vocabulary_change)
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
