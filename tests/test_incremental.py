@@ -39,7 +39,6 @@ def test_moving_a_tag_updates_old_and_new_tag_pages_only(make_site):
         "tags/topic-immune-system",
         "tags",
         "index",
-        "search",
     }
 
 
@@ -64,7 +63,6 @@ def test_changing_the_level_moves_the_study_between_level_pages(make_site):
         "index",
         "tags/symptom-fatigue",
         "tags/method-flag-small-sample",
-        "search",
     }
 
 
