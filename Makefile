@@ -12,7 +12,7 @@ JOBS      ?= 2
 BUILD     := _build
 SPHINX    := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees -j $(JOBS)
 
-.PHONY: html strict serve test lint clean
+.PHONY: html strict serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 
 test: $(STAMP) lint strict  ## Lint, build the site strictly, run the test suite.
 	$(BIN)/python -m pytest -n $(JOBS)
+
+N ?= 6145
+bench: $(STAMP)  ## Build N synthetic studies three ways; figures in _build/bench.json.
+	$(BIN)/python -m atlas.bench.run -n $(N) --jobs $(JOBS)
 
 clean:
 	rm -rf $(BUILD) source/tags source/evidence

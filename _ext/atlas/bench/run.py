@@ -1,0 +1,198 @@
+"""``make bench``: build one synthetic atlas three ways and measure each, in one run.
+
+1. The project's own build (the command ``make html`` runs), cold, then a
+   no-op rebuild, a one-study edit and a one-study addition.
+2. The bare stack: the same studies as plain MyST pages with hand-written
+   sphinx-design cards, orphaned, with no atlas extension, same theme and ``-j``.
+3. MkDocs Material with its tags plugin, on the same studies.
+
+Only ratios measured in the same run mean anything on a shared machine; the
+table and ``_build/bench.json`` give both the seconds and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model.vocabulary import DEFAULT_PATH, load_vocabulary
+from .synth import atlas_page, bare_page, mkdocs_page, synthesize, write_atlas_tree
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# Runs a command and prints the peak RSS (KiB) of its largest process.
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"build failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    return Run(seconds, int(result.stdout.strip().splitlines()[-1]) / 1024)
+
+
+def sphinx(source: Path, build: Path, jobs: int, confdir: Path | None = None) -> list[str]:
+    command = [str(Path(sys.executable).with_name("sphinx-build")), "-q", "-j", str(jobs)]
+    if confdir is not None:
+        command += ["-c", str(confdir)]
+    return command + ["-d", str(build / "doctrees"), "-b", "html", str(source), str(build / "html")]
+
+
+def size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="atlas bench", description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=6145, help="number of synthetic studies")
+    parser.add_argument("--jobs", type=int, default=2, help="sphinx-build -j, as make html")
+    parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
+    parser.add_argument("--skip-mkdocs", action="store_true")
+    args = parser.parse_args(argv)
+
+    vocabulary = load_vocabulary(ROOT / DEFAULT_PATH)
+    studies = synthesize(args.n, vocabulary)
+    if args.work.exists():
+        shutil.rmtree(args.work)
+    args.work.mkdir(parents=True)
+    figures: dict[str, float | int | str] = {"n": args.n, "jobs": args.jobs}
+
+    # 1. the atlas, built the way `make html` builds it
+    atlas = args.work / "atlas"
+    source = write_atlas_tree(studies, vocabulary, ROOT, atlas)
+    build = atlas / "_build"
+    command = sphinx(source, build, args.jobs, confdir=ROOT)
+    cold = measure(command, ROOT)
+    figures["cold_s"] = cold.seconds
+    figures["peak_rss_mb"] = cold.peak_rss_mb
+    figures["noop_s"] = measure(command, ROOT).seconds
+
+    edited = studies[0]
+    page = source / "studies" / f"{edited.slug}.md"
+    old_level = edited.options["evidence"]
+    new_level = next(level.key for level in vocabulary.evidence_levels if level.key != old_level)
+    page.write_text(
+        page.read_text().replace(f":evidence: {old_level}", f":evidence: {new_level}"), "utf-8"
+    )
+    figures["edit_s"] = measure(command, ROOT).seconds
+    html = build / "html"
+    link = f'href="../studies/{edited.slug}.html"'
+    if (
+        link in (html / "evidence" / f"{old_level.lower()}.html").read_text()
+        or link not in (html / "evidence" / f"{new_level.lower()}.html").read_text()
+    ):
+        raise SystemExit("the edited study is on the wrong evidence-level page")
+
+    extra = synthesize(args.n + 1, vocabulary)[-1]
+    (source / "studies" / f"{extra.slug}.md").write_text(atlas_page(extra, vocabulary), "utf-8")
+    figures["add_s"] = measure(command, ROOT).seconds
+
+    pages = [p.stat().st_size / 1024 for p in (html / "studies").glob("*.html")]
+    figures["study_page_kb"] = statistics.median(pages)
+    figures["output_mb"] = size_mb(html)
+    figures["search_index_mb"] = size_mb(html / "pagefind")
+
+    # 2. the bare stack on the same studies
+    bare = args.work / "bare"
+    (bare / "studies").mkdir(parents=True)
+    (bare / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_design"]\nhtml_theme = "furo"\n'
+        'project = "Bare stack"\n'
+    )
+    (bare / "index.md").write_text("# Bare stack\n\nStudies are orphans.\n")
+    for study in studies:
+        (bare / "studies" / f"{study.slug}.md").write_text(bare_page(study, vocabulary))
+    bare_run = measure(sphinx(bare, bare / "_build", args.jobs), bare)
+    figures["bare_cold_s"] = bare_run.seconds
+    figures["bare_peak_rss_mb"] = bare_run.peak_rss_mb
+    figures["bare_search_index_mb"] = size_mb(bare / "_build" / "html" / "searchindex.js")
+    figures["ratio_bare"] = figures["cold_s"] / bare_run.seconds
+
+    # 3. MkDocs Material with its tags plugin
+    if not args.skip_mkdocs:
+        mkdocs = args.work / "mkdocs"
+        (mkdocs / "docs" / "studies").mkdir(parents=True)
+        (mkdocs / "mkdocs.yml").write_text(
+            "site_name: MkDocs bench\ntheme:\n  name: material\nplugins:\n  - search\n  - tags\n"
+        )
+        (mkdocs / "docs" / "index.md").write_text("# MkDocs bench\n")
+        (mkdocs / "docs" / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n")
+        for study in studies:
+            (mkdocs / "docs" / "studies" / f"{study.slug}.md").write_text(
+                mkdocs_page(study, vocabulary)
+            )
+        mkdocs_bin = str(Path(sys.executable).with_name("mkdocs"))
+        run = measure([mkdocs_bin, "build", "-q"], mkdocs)
+        figures["mkdocs_cold_s"] = run.seconds
+        figures["ratio_mkdocs"] = figures["cold_s"] / run.seconds
+
+    figures["machine"] = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    print(table(figures))
+    return 0
+
+
+def table(figures: dict[str, float | int | str]) -> str:
+    rows = [
+        ("studies", "n", ""),
+        ("atlas cold build", "cold_s", "s"),
+        ("bare stack cold build", "bare_cold_s", "s"),
+        ("MkDocs Material cold build", "mkdocs_cold_s", "s"),
+        ("atlas / bare stack", "ratio_bare", "x"),
+        ("atlas / MkDocs Material", "ratio_mkdocs", "x"),
+        ("no-op rebuild", "noop_s", "s"),
+        ("one study edited", "edit_s", "s"),
+        ("one study added", "add_s", "s"),
+        ("peak memory (largest process)", "peak_rss_mb", "MB"),
+        ("study page HTML (median)", "study_page_kb", "KB"),
+        ("site output", "output_mb", "MB"),
+        ("search index (Pagefind bundle)", "search_index_mb", "MB"),
+        ("bare stack searchindex.js", "bare_search_index_mb", "MB"),
+    ]
+    lines = ["| measure | value |", "| --- | --- |"]
+    for label, key, unit in rows:
+        if key in figures:
+            value = figures[key]
+            text = f"{value:.2f}" if isinstance(value, float) else str(value)
+            lines.append(f"| {label} | {text} {unit} |".replace("  |", " |"))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
