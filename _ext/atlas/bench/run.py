@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -65,7 +64,7 @@ def sphinx(source: Path, build: Path, jobs: int, confdir: Path | None = None) ->
     command = [str(Path(sys.executable).with_name("sphinx-build")), "-q", "-j", str(jobs)]
     if confdir is not None:
         command += ["-c", str(confdir)]
-    return command + ["-d", str(build / "doctrees"), "-b", "html", str(source), str(build / "html")]
+    return [*command, "-d", str(build / "doctrees"), "-b", "html", str(source), str(build / "html")]
 
 
 def size_mb(path: Path) -> float:
