@@ -17,10 +17,9 @@ from pathlib import Path
 
 from .identifiers import identity_keys
 from .page import find_blocks
-from .record import Study
 from .rules import Problem, Rule
 from .slug import words
-from .studyblock import parse_block
+from .studyblock import StudyBlock, parse_block
 from .vocabulary import Vocabulary
 
 #: difflib ratio from which two titles count as near duplicates.
@@ -47,10 +46,6 @@ class Identity:
         return identity_keys(self.doi, self.pmid)
 
 
-def identity_of(study: Study, path: Path) -> Identity:
-    return Identity(study.docname, path, study.title, study.doi, study.pmid, study.line)
-
-
 def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -> Identity | None:
     """The identity of a page from its option lines alone, without checking their values."""
     lines = text.splitlines()
@@ -58,6 +53,12 @@ def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -
     if start is None:
         return None
     block = parse_block(lines[start + 1 : end], start + 2, vocabulary)
+    block.line = start + 1
+    return identity_of(block, path, docname)
+
+
+def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
+    """A page's identity as written, so a DOI in a wrong form still matches its twin."""
     option = block.options.get
     return Identity(
         docname,
@@ -65,7 +66,7 @@ def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -
         " ".join(option("title").value.split()) if option("title") else "",
         option("doi").value if option("doi") else None,
         option("pmid").value if option("pmid") else None,
-        start + 1,
+        block.line,
     )
 
 
@@ -117,19 +118,23 @@ def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem
     """For each page, the most similar earlier title at or above the threshold.
 
     Comparing every pair of 6,000 titles is too slow, so each title is indexed
-    under its rarest words and compared only with titles sharing one of them.
-    Pages that share a DOI or PMID are left to the duplicate rule.
+    under its rarest words and compared only with titles that share one of them
+    and half of all their words. Pages that share a DOI or PMID are left to the
+    duplicate rule.
     """
     titles = [" ".join(words(page.title)) for page in ordered]
-    rare = _rarest_words(titles)
+    word_sets = [frozenset(title.split()) for title in titles]
+    keys = [{key for _, _, key in page.keys} for page in ordered]
+    rare = _rarest_words(titles, word_sets)
     index: dict[str, list[int]] = defaultdict(list)
     found = []
     for position, page in enumerate(ordered):
-        keys = {key for _, _, key in page.keys}
+        mine = word_sets[position]
         candidates = sorted(
             earlier
             for earlier in {earlier for word in rare[position] for earlier in index[word]}
-            if not keys.intersection(key for _, _, key in ordered[earlier].keys)
+            if 2 * len(mine & word_sets[earlier]) >= max(len(mine), len(word_sets[earlier]))
+            and not keys[position] & keys[earlier]
         )
         best = _most_similar(titles, position, candidates)
         if best is not None:
@@ -151,11 +156,11 @@ def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem
     return found
 
 
-def _rarest_words(titles: list[str]) -> list[list[str]]:
-    counts = Counter(word for title in titles for word in set(title.split()))
+def _rarest_words(titles: list[str], word_sets: list[frozenset[str]]) -> list[list[str]]:
+    counts = Counter(word for word_set in word_sets for word in word_set)
     return [
-        sorted(set(title.split()), key=lambda word: (counts[word], word))[:RARE_WORDS]
-        for title in titles
+        sorted(word_set, key=lambda word: (counts[word], word))[:RARE_WORDS]
+        for word_set in word_sets
     ]
 
 
@@ -164,18 +169,20 @@ def _most_similar(
 ) -> tuple[int, float] | None:
     """The earlier title most like this one (the first of equals), with its ratio."""
     best: tuple[int, float] | None = None
+    title = titles[position]
+    # difflib indexes its second sequence once; the candidates go in as the first.
+    matcher = difflib.SequenceMatcher(None, "", title, autojunk=False)
     for earlier in candidates:
-        ratio = _ratio(titles[earlier], titles[position])
+        other = titles[earlier]
+        if other == title:
+            ratio = 1.0
+        elif 2 * min(len(other), len(title)) < TITLE_SIMILARITY * (len(other) + len(title)):
+            continue  # difflib's real_quick_ratio, without building anything
+        else:
+            matcher.set_seq1(other)
+            if matcher.quick_ratio() < TITLE_SIMILARITY:
+                continue
+            ratio = matcher.ratio()
         if ratio >= TITLE_SIMILARITY and (best is None or ratio > best[1]):
             best = (earlier, ratio)
     return best
-
-
-def _ratio(first: str, second: str) -> float:
-    """difflib's ratio, skipping the full comparison when the cheap bounds rule it out."""
-    if first == second:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
-    if matcher.real_quick_ratio() < TITLE_SIMILARITY or matcher.quick_ratio() < TITLE_SIMILARITY:
-        return 0.0
-    return matcher.ratio()

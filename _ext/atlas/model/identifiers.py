@@ -32,10 +32,10 @@ def doi_key(text: str) -> str:
 
 
 def identity_keys(doi: str | None, pmid: str | None) -> list[tuple[str, str, str]]:
-    """(label, value as written, comparison key) for each identifier a paper has."""
+    """(label, clean value, comparison key) for each identifier a paper has."""
     keys = []
-    if doi:
-        keys.append(("DOI", doi, f"doi:{doi_key(doi)}"))
-    if pmid:
-        keys.append(("PMID", pmid, f"pmid:{clean_pmid(pmid)}"))
+    if doi and clean_doi(doi):
+        keys.append(("DOI", clean_doi(doi), f"doi:{doi_key(doi)}"))
+    if pmid and clean_pmid(pmid):
+        keys.append(("PMID", clean_pmid(pmid), f"pmid:{clean_pmid(pmid)}"))
     return keys

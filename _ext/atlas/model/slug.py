@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from .markup import PROMPT_MARKER
 from .record import Study
 from .rules import Problem, Rule
 
@@ -70,12 +71,11 @@ def file_name_problems(stem: str, study: Study) -> list[Problem]:
     """The file-name rule: the name must start with the first author's surname and the year.
 
     Title words are the contributor's choice; a ``-2`` suffix after a clash is
-    fine. Studies without valid authors or year are skipped: other rules
-    already report those fields.
+    fine. Studies without valid authors or year, or with the authors still a
+    prompt, are skipped: other rules already report those fields.
     """
-    if not study.authors or study.year is None:
+    if not study.authors or study.year is None or PROMPT_MARKER in study.authors[0]:
         return []
-    suggestion = study_slug(study.authors, study.year, study.title)
     year = str(study.year)
     if is_organisation(study.authors[0]):
         parts = stem.split("-")
@@ -87,6 +87,7 @@ def file_name_problems(stem: str, study: Study) -> list[Problem]:
         expected = f"'{prefix}' followed by two title words"
     if fits and SLUG_SHAPE.match(stem):
         return []
+    suggestion = study_slug(study.authors, study.year, study.title)
     return [
         Problem(
             Rule.FILE_NAME,

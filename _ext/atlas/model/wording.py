@@ -39,16 +39,18 @@ NOUN_MARKERS = frozenset(
 )  # fmt: skip
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]*[-*+][ \t]")
 
-ADVICE = (
-    re.compile(r"\byou\s+(?:should|must|need\s+to|ought\s+to|have\s+to)\b"),
-    re.compile(
-        r"\b(?:patients|people|sufferers|readers|everyone|anyone)(?:\s+with\s+[\w/-]+)?\s+"
-        r"(?:should|must|need\s+to|ought\s+to)\s+(?:not\s+)?(?:take|stop|start|try|avoid|use|"
-        r"begin|increase|reduce|ask|see|get|do|exercise|rest|pace|switch|consider)\b"
-    ),
-    re.compile(r"\b(?:we|i)\s+(?:would\s+)?(?:strongly\s+)?(?:recommend|advise|urge)\b"),
-    re.compile(r"\bwe\s+suggest\s+(?:that\s+)?you\b"),
-    re.compile(r"\b(?:ask|talk\s+to|speak\s+to|see)\s+your\s+(?:doctor|gp|physician|clinician)\b"),
+ADVICE = re.compile(
+    "|".join(
+        (
+            r"\byou\s+(?:should|must|need\s+to|ought\s+to|have\s+to)\b",
+            r"\b(?:patients|people|sufferers|readers|everyone|anyone)(?:\s+with\s+[\w/-]+)?\s+"
+            r"(?:should|must|need\s+to|ought\s+to)\s+(?:not\s+)?(?:take|stop|start|try|avoid|use|"
+            r"begin|increase|reduce|ask|see|get|do|exercise|rest|pace|switch|consider)\b",
+            r"\b(?:we|i)\s+(?:would\s+)?(?:strongly\s+)?(?:recommend|advise|urge)\b",
+            r"\bwe\s+suggest\s+(?:that\s+)?you\b",
+            r"\b(?:ask|talk\s+to|speak\s+to|see)\s+your\s+(?:doctor|gp|physician|clinician)\b",
+        )
+    )
 )
 
 
@@ -87,20 +89,19 @@ def wording_problems(
                             column,
                         )
                     )
-        for pattern in ADVICE:
-            for match in pattern.finditer(lowered):
-                line, column = section.locate(match.start())
-                phrase = " ".join(section.text[match.start() : match.end()].split())
-                problems.append(
-                    Problem(
-                        Rule.MEDICAL_ADVICE,
-                        line,
-                        f"'{phrase}' reads as medical advice, and the atlas does not advise "
-                        "readers. Say what the study did or found instead, for example "
-                        "'in this trial, people who rested ...'.",
-                        column,
-                    )
+        for match in ADVICE.finditer(lowered):
+            line, column = section.locate(match.start())
+            phrase = " ".join(section.text[match.start() : match.end()].split())
+            problems.append(
+                Problem(
+                    Rule.MEDICAL_ADVICE,
+                    line,
+                    f"'{phrase}' reads as medical advice, and the atlas does not advise "
+                    "readers. Say what the study did or found instead, for example "
+                    "'in this trial, people who rested ...'.",
+                    column,
                 )
+            )
     return problems
 
 

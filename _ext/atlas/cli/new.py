@@ -1,0 +1,164 @@
+"""``atlas new``: scaffold study pages from command-line facts or a reference export.
+
+Each page is named by the slug rule, never overwrites a file, and is refused
+when its DOI or PMID already has a page. A multi-record export gives one page
+per record, and every record is reported: created, or skipped and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+from pathlib import Path
+
+from ..model.atlaswide import read_identity
+from ..model.identifiers import clean_doi, clean_pmid, identity_keys
+from ..model.references import ExportError, detect_format, read_references
+from ..model.scaffold import Reference, render_page, template_placeholders
+from ..model.slug import study_slug
+from .project import CommandError, Project, add_root_option, display, find_project
+
+FIELD_OPTIONS = ("title", "authors", "journal", "year", "doi", "pmid")
+
+
+def add_parser(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser(
+        "new",
+        help="start a study page from a PubMed, RIS or BibTeX export, or from options",
+        description="Write a new study page into source/studies/ with every fact the export "
+        "gives and a FILL IN prompt for everything else.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="export",
+        type=Path,
+        metavar="FILE",
+        help="a PubMed MEDLINE (.nbib), RIS (.ris) or BibTeX (.bib) export; one page per record",
+    )
+    parser.add_argument(
+        "--format", choices=("medline", "ris", "bibtex"), help="the export's format if unclear"
+    )
+    parser.add_argument("--title", help="the paper's title as the journal prints it")
+    parser.add_argument("--authors", help="'Surname, Given; Surname, Given' in paper order")
+    parser.add_argument("--journal", help="the journal's full name")
+    parser.add_argument("--year", type=int, help="the publication year")
+    parser.add_argument("--doi", help="the DOI, such as 10.1186/1479-5876-12-104")
+    parser.add_argument("--pmid", help="the PubMed ID, such as 24755065")
+    parser.add_argument("--slug", help="a file name to use instead of the derived one")
+    add_root_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
+    given = [name for name in FIELD_OPTIONS if getattr(args, name) is not None]
+    if args.export is not None and given:
+        raise CommandError(
+            f"use --from or the field options, not both (got --from and --{given[0]})"
+        )
+    references, notes = _from_export(args) if args.export else (_from_options(args), [])
+    if args.slug and len(references) > 1:
+        raise CommandError("--slug names one page, but the export holds several records")
+    for note in notes:
+        print(note)
+    placeholders = template_placeholders(project.template.read_text("utf-8"), project.vocabulary)
+    known = _known_identifiers(project)
+    today = datetime.date.today()
+    created: list[Path] = []
+    skipped = 0
+    for number, reference in enumerate(references, 1):
+        where = f"Record {number} ({reference.label})" if len(references) > 1 else reference.label
+        reason = _refusal(reference, known)
+        if reason is None:
+            path = _new_path(project, reference, args.slug)
+            if path.exists():
+                reason = f"{display(path)} already exists, and atlas new never overwrites a file"
+        if reason is not None:
+            print(f"Skipped {where}: {reason}.")
+            skipped += 1
+            continue
+        with path.open("x", encoding="utf-8") as page:
+            page.write(render_page(reference, project.vocabulary, placeholders, today))
+        created.append(path)
+        for _, _, key in identity_keys(reference.doi, reference.pmid):
+            known[key] = path
+        print(f"Created {display(path)} from {where}.")
+    if created:
+        paths = " ".join(display(path) for path in created)
+        print(
+            "Next: open the page, replace every FILL IN prompt with your own words, "
+            f"then run: atlas check {paths}"
+        )
+    return 1 if skipped else 0
+
+
+def _from_export(args: argparse.Namespace) -> tuple[list[Reference], list[str]]:
+    try:
+        text = args.export.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.export}: {error}") from error
+    try:
+        references, notes = read_references(text, args.format or detect_format(args.export, text))
+    except ExportError as error:
+        raise CommandError(str(error)) from error
+    if not references:
+        raise CommandError(f"{args.export} holds no records")
+    return references, notes
+
+
+def _from_options(args: argparse.Namespace) -> list[Reference]:
+    if not args.title:
+        raise CommandError("give at least --title, --year and --doi or --pmid (or use --from)")
+    authors = tuple(
+        " ".join(name.split()) for name in (args.authors or "").split(";") if name.strip()
+    )
+    return [
+        Reference(
+            title=" ".join(args.title.split()),
+            authors=authors,
+            journal=" ".join((args.journal or "").split()),
+            year=args.year,
+            doi=clean_doi(args.doi or ""),
+            pmid=clean_pmid(args.pmid or ""),
+        )
+    ]
+
+
+def _known_identifiers(project: Project) -> dict[str, Path]:
+    """Every DOI and PMID already in the atlas, with the page that holds it."""
+    known: dict[str, Path] = {}
+    for path in project.study_pages():
+        text = path.read_text("utf-8", errors="replace")
+        identity = read_identity(path, text, project.docname(path), project.vocabulary)
+        if identity is None:
+            continue
+        for _, _, key in identity.keys:
+            known.setdefault(key, path)
+    return known
+
+
+def _refusal(reference: Reference, known: dict[str, Path]) -> str | None:
+    """Why this record cannot become a page, or None."""
+    if not reference.title:
+        return "it has no title; add it to the export or use --title"
+    if reference.year is None:
+        return "it has no publication year; add it to the export or use --year"
+    if not reference.doi and not reference.pmid:
+        return "it has neither a DOI nor a PMID, so it cannot be told apart from other papers"
+    for label, value, key in identity_keys(reference.doi, reference.pmid):
+        if key in known:
+            return f"{label} {value} is already in the atlas at {display(known[key])}"
+    return None
+
+
+def _new_path(project: Project, reference: Reference, slug: str | None) -> Path:
+    """The page's path: the given name, or the derived one with -2, -3 ... on a clash."""
+    if slug:
+        return project.studies / f"{slug.removesuffix('.md')}.md"
+    assert reference.year is not None
+    base = study_slug(reference.authors, reference.year, reference.title)
+    path, suffix = project.studies / f"{base}.md", 1
+    while path.exists():
+        suffix += 1
+        path = project.studies / f"{base}-{suffix}.md"
+    return path

@@ -1,0 +1,224 @@
+"""Read reference exports (PubMed MEDLINE/.nbib, RIS, BibTeX) into ``Reference`` records.
+
+The formats are parsed by their maintained libraries (Biopython's Bio.Medline,
+rispy, bibtexparser); this module only maps each format's fields onto the
+atlas's and tidies names, years and identifiers.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import rispy
+from bibtexparser import middlewares
+from Bio import Medline
+
+from .identifiers import clean_doi, clean_pmid
+from .scaffold import Reference
+
+FORMATS = ("medline", "ris", "bibtex")
+SUFFIXES = {".nbib": "medline", ".medline": "medline", ".ris": "ris", ".bib": "bibtex"}
+SNIFFERS = (
+    ("medline", re.compile(r"^PMID- ", re.MULTILINE)),
+    ("ris", re.compile(r"^TY  - ", re.MULTILINE)),
+    ("bibtex", re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)),
+)
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+PMID_IN_TEXT = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)", re.IGNORECASE)
+#: MEDLINE publication types that say nothing about the design.
+PLAIN_TYPES = ("Journal Article", "Research Support")
+
+
+class ExportError(ValueError):
+    """The file cannot be read as a reference export; the message says why."""
+
+
+def detect_format(path: Path, text: str) -> str:
+    """The export format, from the file's suffix or else from its first lines."""
+    if path.suffix.lower() in SUFFIXES:
+        return SUFFIXES[path.suffix.lower()]
+    for name, pattern in SNIFFERS:
+        if pattern.search(text):
+            return name
+    raise ExportError(
+        f"{path} does not look like a MEDLINE (.nbib), RIS (.ris) or BibTeX (.bib) export. "
+        "Name the format with --format."
+    )
+
+
+def read_references(text: str, export_format: str) -> tuple[list[Reference], list[str]]:
+    """The records of an export, and notes on parts that could not be read."""
+    readers = {"medline": _medline, "ris": _ris, "bibtex": _bibtex}
+    return readers[export_format](text)
+
+
+def _medline(text: str) -> tuple[list[Reference], list[str]]:
+    references = []
+    for record in Medline.parse(io.StringIO(text)):
+        authors = record.get("FAU") or [_comma_name(name) for name in record.get("AU", [])]
+        identifiers = [*record.get("AID", []), record.get("LID", "")]
+        types = record.get("PT", [])
+        references.append(
+            Reference(
+                title=_medline_title(record.get("TI", "")),
+                authors=tuple(_tidy(name) for name in [*authors, *record.get("CN", [])]),
+                journal=_tidy(record.get("JT") or record.get("TA", "")),
+                year=_year(record.get("DP", "")),
+                doi=next(
+                    (
+                        clean_doi(match)
+                        for item in identifiers
+                        for match in re.findall(r"(\S+) \[doi\]", item)
+                    ),
+                    "",
+                ),
+                pmid=clean_pmid(record.get("PMID", "")),
+                preprint="Preprint" in types,
+                publication_types=tuple(t for t in types if not t.startswith(PLAIN_TYPES)),
+            )
+        )
+    return references, []
+
+
+def _medline_title(title: str) -> str:
+    """PubMed ends titles with a period and brackets translated ones; the atlas does neither."""
+    title = _tidy(title)
+    if title.startswith("[") and title.rstrip(".").endswith("]"):
+        title = title.rstrip(".")[1:-1]
+    return title[:-1] if title.endswith(".") else title
+
+
+def _comma_name(name: str) -> str:
+    """MEDLINE's short 'Keller BA' becomes 'Keller, BA'."""
+    surname, _, initials = name.rpartition(" ")
+    return f"{surname}, {initials}" if surname else name
+
+
+def _ris(text: str) -> tuple[list[Reference], list[str]]:
+    try:
+        entries = rispy.loads(text)
+    except (ValueError, OSError) as error:
+        raise ExportError(f"Cannot read the RIS file: {error}") from error
+    references = []
+    for entry in entries:
+        notes = " ".join(
+            str(value)
+            for key in ("notes", "note", "accession_number", "urls", "custom1", "custom2")
+            for value in _as_list(entry.get(key))
+        )
+        pmid = clean_pmid(str(entry.get("accession_number", "")))
+        if not pmid.isdigit():
+            found = PMID_IN_TEXT.search(notes)
+            pmid = found[1] if found else ""
+        references.append(
+            Reference(
+                title=_tidy(_first(entry, "title", "primary_title", "translated_title")),
+                authors=tuple(
+                    _tidy_person(name)
+                    for name in entry.get("authors") or entry.get("first_authors") or []
+                ),
+                journal=_tidy(
+                    _first(
+                        entry,
+                        "secondary_title",
+                        "journal_name",
+                        "alternate_title3",
+                        "alternate_title2",
+                        "alternate_title1",
+                    )
+                ),
+                year=_year(_first(entry, "year", "publication_year", "date")),
+                doi=clean_doi(_first(entry, "doi")),
+                pmid=pmid,
+            )
+        )
+    return references, []
+
+
+def _bibtex(text: str) -> tuple[list[Reference], list[str]]:
+    # Braced groups survive decoding so that '{Study Group}' stays one author's name;
+    # the braces go once names are split. bibtexparser's own log of a broken entry
+    # counts lines from 0, so it is silenced in favour of the note below.
+    parser_log = logging.getLogger("bibtexparser")
+    level = parser_log.level
+    parser_log.setLevel(logging.ERROR)
+    try:
+        library = bibtexparser.parse_string(
+            text,
+            append_middleware=[
+                middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
+                middlewares.SeparateCoAuthors(),
+                middlewares.SplitNameParts(),
+            ],
+        )
+    finally:
+        parser_log.setLevel(level)
+    notes = [
+        f"Skipped a BibTeX entry that could not be read (line {block.start_line + 1})."
+        for block in library.failed_blocks
+    ]
+    references = []
+    for entry in library.entries:
+        fields = {field.key.lower(): field.value for field in entry.fields}
+        pmid = str(fields.get("pmid", ""))
+        if not pmid and str(fields.get("eprinttype", "")).lower() == "pubmed":
+            pmid = str(fields.get("eprint", ""))
+        if not pmid:
+            found = PMID_IN_TEXT.search(str(fields.get("note", "")))
+            pmid = found[1] if found else ""
+        references.append(
+            Reference(
+                title=_unbrace(str(fields.get("title", ""))),
+                authors=tuple(_bibtex_name(name) for name in fields.get("author", [])),
+                journal=_unbrace(str(fields.get("journal") or fields.get("journaltitle") or "")),
+                year=_year(str(fields.get("year") or fields.get("date") or "")),
+                doi=clean_doi(str(fields.get("doi", ""))),
+                pmid=clean_pmid(pmid),
+            )
+        )
+    return references, notes
+
+
+def _bibtex_name(name: Any) -> str:
+    """bibtexparser's name parts as 'von Last, First Jr'; a group keeps its one name."""
+    surname = _unbrace(" ".join([*name.von, *name.last]))
+    given = _unbrace(" ".join([*name.first, *name.jr]))
+    return _tidy_person(f"{surname}, {given}" if given else surname)
+
+
+def _unbrace(text: str) -> str:
+    """BibTeX braces protect case and grouping; the text itself has none."""
+    return _tidy(text.replace("{", "").replace("}", ""))
+
+
+def _tidy_person(name: str) -> str:
+    """'Keller, Betsy A.' becomes 'Keller, Betsy A', the way PubMed writes names."""
+    surname, comma, given = name.partition(",")
+    if not comma:
+        return _tidy(name)
+    return f"{_tidy(surname)}, {_tidy(given.replace('.', ' '))}".rstrip(", ")
+
+
+def _tidy(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _year(text: str) -> int | None:
+    match = YEAR.search(str(text))
+    return int(match[0]) if match else None
+
+
+def _first(entry: dict[str, Any], *keys: str) -> str:
+    return next((str(entry[key]) for key in keys if entry.get(key)), "")
+
+
+def _as_list(value: Any) -> Iterable[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,159 @@
+"""What each rule means and how to fix it, in plain words.
+
+``atlas check`` prints the fix as a hint under each problem, ``atlas rules``
+prints the whole table, and CONTRIBUTING.md holds the same table (a test keeps
+the two equal), so a contributor reads one explanation everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import Rule
+
+
+@dataclass(frozen=True)
+class RuleHelp:
+    meaning: str
+    fix: str
+
+
+HELP: dict[Rule, RuleHelp] = {
+    Rule.NO_STUDY_BLOCK: RuleHelp(
+        "The page has no study block.",
+        "Start from `atlas new` or copy `_templates/study.md`.",
+    ),
+    Rule.SEVERAL_STUDY_BLOCKS: RuleHelp(
+        "The page has more than one study block.",
+        "Keep one study per page. Move the other to a page of its own.",
+    ),
+    Rule.MALFORMED_OPTION: RuleHelp(
+        "An option line at the top cannot be read.",
+        "Write it as `:name: value`, with a colon on both sides of the name.",
+    ),
+    Rule.UNKNOWN_OPTION: RuleHelp(
+        "The page uses an option the atlas does not know.",
+        "Check the spelling. The message lists every option.",
+    ),
+    Rule.REPEATED_OPTION: RuleHelp(
+        "The same option appears twice.",
+        "Keep one line and delete the other.",
+    ),
+    Rule.MISSING_FIELD: RuleHelp(
+        "A required option is missing.",
+        "Add the line the message shows, then put in the real value.",
+    ),
+    Rule.EMPTY_FIELD: RuleHelp(
+        "An option has no value.",
+        "Write the value after the name, or delete the line if the option is optional.",
+    ),
+    Rule.MISSING_IDENTIFIER: RuleHelp(
+        "The study has neither a DOI nor a PMID.",
+        "Add `:doi:` or `:pmid:` (or both) from the paper's page on PubMed or the journal.",
+    ),
+    Rule.UNKNOWN_VALUE: RuleHelp(
+        "A value is not in the atlas vocabulary.",
+        "Use one of the values the message lists. Their meanings are on 'How the atlas works'.",
+    ),
+    Rule.UNKNOWN_TAG: RuleHelp(
+        "A tag is not in the atlas vocabulary.",
+        "Use a tag from `source/vocabulary.yaml`, written like `symptom-fatigue`.",
+    ),
+    Rule.REPEATED_VALUE: RuleHelp(
+        "A list option names the same value twice.",
+        "Delete the second one. `atlas check --fix` does this for tags.",
+    ),
+    Rule.BAD_DOI: RuleHelp(
+        "The DOI is not a bare DOI.",
+        "Write it as `10.xxxx/...` without `https://doi.org/`. `atlas check --fix` does this.",
+    ),
+    Rule.BAD_PMID: RuleHelp(
+        "The PMID is not a plain number.",
+        "Write digits only, without `PMID:`. `atlas check --fix` does this.",
+    ),
+    Rule.BAD_YEAR: RuleHelp(
+        "The year is not a four-digit year up to this year.",
+        "Write the year the paper was published, such as `2014`.",
+    ),
+    Rule.BAD_DATE: RuleHelp(
+        "The `:updated:` date is not a real date in YYYY-MM-DD form.",
+        "Write the date you last changed the page, such as `2026-04-08`.",
+    ),
+    Rule.PEM_CONTRADICTS_CASE_DEFINITION: RuleHelp(
+        "The PEM value disagrees with the case definition.",
+        "CCC, ICC and IOM require PEM; Fukuda and Oxford do not. Fix whichever is wrong.",
+    ),
+    Rule.MISSING_REVIEWER: RuleHelp(
+        "The page says it was reviewed but names no reviewer.",
+        "Add `:reviewed-by:`, or set `:review: community-draft` if nobody checked it.",
+    ),
+    Rule.REVIEWER_WITHOUT_REVIEW: RuleHelp(
+        "A reviewer is named but the review status says nobody reviewed the page.",
+        "Remove `:reviewed-by:`, or set the review status that is true.",
+    ),
+    Rule.MISSING_SECTION: RuleHelp(
+        "A required section is missing.",
+        "Add the heading the message names and write a few plain sentences under it.",
+    ),
+    Rule.EMPTY_SECTION: RuleHelp(
+        "A section has a heading but no text.",
+        "Write under the heading, or delete an optional section.",
+    ),
+    Rule.UNKNOWN_SECTION: RuleHelp(
+        "A heading is not one of the atlas sections.",
+        "Use the heading the message suggests. Sub-headings are not used on study pages.",
+    ),
+    Rule.REPEATED_SECTION: RuleHelp(
+        "A section appears twice.",
+        "Merge the two into one section.",
+    ),
+    Rule.TEXT_OUTSIDE_SECTION: RuleHelp(
+        "Text stands between the options and the first heading.",
+        "Move it under a section heading such as `## Quick summary`.",
+    ),
+    Rule.SECTION_NOT_A_LIST: RuleHelp(
+        "A section that must be a bullet list is written as a paragraph.",
+        "Start each point on its own line with `- `.",
+    ),
+    Rule.DUPLICATE_STUDY: RuleHelp(
+        "Another page already has this DOI or PMID.",
+        "A paper gets one page. Improve the page that exists instead.",
+    ),
+    Rule.RAW_HTML: RuleHelp(
+        "The page holds HTML, an HTML comment or a `{raw}` block.",
+        "Write it in Markdown. For a less-than sign write 'less than'.",
+    ),
+    Rule.UNSAFE_LINK: RuleHelp(
+        "A link starts with `javascript:`, `vbscript:` or `data:`.",
+        "Link to an `https://` address instead.",
+    ),
+    Rule.UNFILLED_PROMPT: RuleHelp(
+        "A `FILL IN` prompt from `atlas new` is still on the page.",
+        "Replace the prompt with your own words, or delete an optional section.",
+    ),
+    Rule.CAUSAL_WORDING: RuleHelp(
+        "Words such as 'proves', 'cures' or 'causes' on a study whose design cannot show that.",
+        "Say what was observed: 'was linked with', 'improved', 'suggests'.",
+    ),
+    Rule.MEDICAL_ADVICE: RuleHelp(
+        "Text tells readers what to do, such as 'you should take'.",
+        "Say what the study did or found. The atlas does not give advice.",
+    ),
+    Rule.FILE_NAME: RuleHelp(
+        "The file name does not start with the first author's surname and the year.",
+        "Rename the file to the name the message suggests, with `git mv`.",
+    ),
+    Rule.NEAR_DUPLICATE_TITLE: RuleHelp(
+        "Another page has almost the same title.",
+        "Check whether both pages are one paper. If they are, keep one.",
+    ),
+}
+
+
+def markdown_table() -> str:
+    """The rule table as CONTRIBUTING.md shows it."""
+    rows = ["| Code | Kind | What it means | How to fix it |", "| --- | --- | --- | --- |"]
+    for rule in Rule:
+        entry = HELP[rule]
+        rows.append(f"| {rule.code} | {rule.severity.value} | {entry.meaning} | {entry.fix} |")
+    return "\n".join(rows) + "\n"
