@@ -302,4 +302,12 @@ CASES = [
         "- Patients should",
         "reads as medical advice",
     ),
+    Case(
+        "misspelt-required-heading",
+        "## Observed findings",
+        "## Observed finding",
+        "ATLAS050",
+        "## Observed finding",
+        "'## Observed finding' is probably it",
+    ),
 ]

@@ -52,6 +52,8 @@ class StudyBlock:
     options: dict[str, OptionText] = field(default_factory=dict)
     sections: dict[str, SectionText] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Headings that named no section, with their lines (a typo often hides a required one).
+    unknown_headings: dict[str, int] = field(default_factory=dict)
 
 
 def parse_block(lines: list[str], first_line: int, vocabulary: Vocabulary) -> StudyBlock:
@@ -141,6 +143,7 @@ def _parse_sections(
                     + f" Sections are: {', '.join(headings)}.",
                 )
             )
+            block.unknown_headings.setdefault(title, line)
             current = _discarded(title, line)
             continue
         if section.key in block.sections:

@@ -246,14 +246,7 @@ def _section_problems(block: StudyBlock, vocabulary: Vocabulary) -> list[Problem
         text = block.sections.get(section.key)
         if text is None:
             if section.required:
-                problems.append(
-                    Problem(
-                        Rule.MISSING_SECTION,
-                        block.line,
-                        f"The required section '## {section.label}' is missing. Add the "
-                        "heading and a few plain sentences under it.",
-                    )
-                )
+                problems.append(_missing_section(block, section.label))
             continue
         if not text.text:
             problems.append(
@@ -273,3 +266,28 @@ def _section_problems(block: StudyBlock, vocabulary: Vocabulary) -> list[Problem
                 )
             )
     return problems
+
+
+def _missing_section(block: StudyBlock, label: str) -> Problem:
+    """A missing required section, pointing at a misspelt heading that may be it."""
+    typo = next(
+        (
+            (heading, line)
+            for heading, line in block.unknown_headings.items()
+            if suggest(heading, [label]) == label
+        ),
+        None,
+    )
+    if typo is None:
+        return Problem(
+            Rule.MISSING_SECTION,
+            block.line,
+            f"The required section '## {label}' is missing. Add the heading and a few plain "
+            "sentences under it.",
+        )
+    return Problem(
+        Rule.MISSING_SECTION,
+        typo[1],
+        f"The required section '## {label}' is missing; this heading '## {typo[0]}' is "
+        f"probably it. Write it as '## {label}'.",
+    )
