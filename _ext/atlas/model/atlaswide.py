@@ -127,9 +127,14 @@ def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem
     keys = [{key for _, _, key in page.keys} for page in ordered]
     rare = _rarest_words(titles, word_sets)
     index: dict[str, list[int]] = defaultdict(list)
+    first_with_title: dict[str, int] = {}
     found = []
     for position, page in enumerate(ordered):
         mine = word_sets[position]
+        same = first_with_title.setdefault(titles[position], position)
+        if same != position and not keys[position] & keys[same]:
+            found.append((page, _similar_title(page, ordered[same], 1.0)))
+            continue  # an identical title: no need to look for a closer one
         candidates = sorted(
             earlier
             for earlier in {earlier for word in rare[position] for earlier in index[word]}
@@ -138,22 +143,20 @@ def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem
         )
         best = _most_similar(titles, position, candidates)
         if best is not None:
-            other, ratio = ordered[best[0]], best[1]
-            found.append(
-                (
-                    page,
-                    Problem(
-                        Rule.NEAR_DUPLICATE_TITLE,
-                        page.line,
-                        f"This title is {ratio:.0%} like the title of {other.docname}: "
-                        f"'{other.title}'. If both pages are the same paper, keep one; "
-                        "if they are different papers, you can ignore this warning.",
-                    ),
-                )
-            )
+            found.append((page, _similar_title(page, ordered[best[0]], best[1])))
         for word in rare[position]:
             index[word].append(position)
     return found
+
+
+def _similar_title(page: Identity, other: Identity, ratio: float) -> Problem:
+    return Problem(
+        Rule.NEAR_DUPLICATE_TITLE,
+        page.line,
+        f"This title is {ratio:.0%} like the title of {other.docname}: '{other.title}'. "
+        "If both pages are the same paper, keep one; if they are different papers, you can "
+        "ignore this warning.",
+    )
 
 
 def _rarest_words(titles: list[str], word_sets: list[frozenset[str]]) -> list[list[str]]:
