@@ -26,6 +26,8 @@ extensions = [
 # links on every study page are built from it.
 atlas_repository_url = "https://github.com/mecfs-atlas/atlas"
 atlas_repository_branch = "main"
+# Where the built site is published; "Report an error" links send the page's address.
+html_baseurl = "https://mecfs-atlas.github.io/atlas/"
 
 # sphinx-tags: the atlas extension writes the tag pages itself (as plain pages,
 # not toctrees), at the URLs sphinx-tags uses.

@@ -33,10 +33,16 @@ class Build:
     warnings: str
     #: Output pages (docnames) whose HTML file was written by this build.
     written: set[str]
+    #: What the build printed besides warnings (advice lines among it).
+    status: str = ""
 
     def warning_lines(self) -> list[str]:
         plain = re.sub(r"\x1b\[[0-9;]*m", "", self.warnings)
         return [line for line in plain.splitlines() if "WARNING" in line]
+
+    def advice_lines(self) -> list[str]:
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", self.status)
+        return [line for line in plain.splitlines() if ": advice: " in line]
 
 
 @dataclass
@@ -61,12 +67,12 @@ class Site:
 
     def build(self, parallel: int = 0) -> Build:
         before = self._output_stamps()
-        warning = StringIO()
+        warning, status = StringIO(), StringIO()
         app = SphinxTestApp(
             "html",
             srcdir=self.srcdir,
             builddir=self.builddir,
-            status=StringIO(),
+            status=status,
             warning=warning,
             parallel=parallel,
         )
@@ -76,7 +82,7 @@ class Site:
             app.cleanup()
         after = self._output_stamps()
         written = {doc for doc, stamp in after.items() if before.get(doc) != stamp}
-        return Build(warning.getvalue(), written)
+        return Build(warning.getvalue(), written, status.getvalue())
 
     def html(self, docname: str) -> BeautifulSoup:
         return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")

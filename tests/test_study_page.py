@@ -163,6 +163,8 @@ def test_report_and_edit_links_come_from_the_repository_setting(built):
     assert report.get_text() == "Report an error"
     assert report["href"].startswith(f"{REPOSITORY}/issues/new?template=report-error.yml")
     assert "study=studies%2Falpha-2020-first-fixture" in report["href"]
+    page = "https%3A%2F%2Fmecfs-atlas.github.io%2Fatlas%2Fstudies%2Falpha-2020-first-fixture.html"
+    assert f"url={page}" in report["href"]
     assert edit.get_text() == "Edit this page"
     assert edit["href"] == f"{REPOSITORY}/edit/main/source/studies/alpha-2020-first-fixture.md"
 

@@ -128,6 +128,30 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
     }
 
 
+def export_schema(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The schema of ``studies.json``: each record is a study record plus its id and URL."""
+    record = study_schema(vocabulary)
+    record["properties"] = {
+        "id": {"type": "string", "pattern": r"^studies/[a-z0-9-]+$"},
+        "url": {"type": "string"},
+        **record["properties"],
+    }
+    record["required"] = ["id", "url", *record["required"]]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ME/CFS atlas studies",
+        "type": "object",
+        "properties": {
+            "studies": {
+                "type": "array",
+                "items": {k: v for k, v in record.items() if k != "$schema"},
+            },
+        },
+        "required": ["studies"],
+        "additionalProperties": False,
+    }
+
+
 @dataclass(frozen=True)
 class Study:
     """A checked study, as stored per document and exported; plain data only."""
@@ -162,6 +186,15 @@ class Study:
         for name in ("authors", "case_definition", "reviewed_by", "tags", "invalid"):
             values[name] = tuple(values.get(name, ()))
         return cls(**values)
+
+    def to_record(self) -> dict[str, Any]:
+        """The study as its options would state it: the shape ``study_schema`` describes."""
+        record: dict[str, Any] = {}
+        for spec in FIELDS:
+            value = getattr(self, spec.name.replace("-", "_"))
+            if value not in (None, "", ()):
+                record[spec.name] = list(value) if spec.is_list else value
+        return record
 
     @property
     def byline_authors(self) -> str:

@@ -17,6 +17,7 @@ from sphinx.errors import ConfigError
 
 from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
 from .data import AtlasData, AtlasDomain
+from .exports import write_exports
 from .guide import VocabularyDirective
 from .indexes import (
     IndexDirective,
@@ -25,7 +26,7 @@ from .indexes import (
     index_docs_to_rewrite,
     write_index_pages,
 )
-from .links import resolve_links
+from .links import external_links_keep_no_referrer, resolve_links
 from .search import index_site, use_pagefind
 from .study import StudyDirective
 
@@ -73,11 +74,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", prepare)
     app.connect("builder-inited", use_pagefind)
+    app.connect("build-finished", write_exports)
     app.connect("build-finished", index_site)
     app.connect("env-get-outdated", reread_on_vocabulary_change)
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
     app.connect("doctree-resolved", resolve_links)
+    app.connect("html-page-context", external_links_keep_no_referrer)
     return {
         "version": "0.1",
         "env_version": 1,

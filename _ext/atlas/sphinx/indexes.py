@@ -22,6 +22,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..model.atlaswide import Identity, atlas_problems
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
@@ -163,25 +164,12 @@ def _check_atlas(env: BuildEnvironment, atlas: AtlasData, studies: list[Study]) 
                 ),
                 docname,
             )
-    seen: dict[tuple[str, str], Study] = {}
-    for study in studies:
-        for field, value in (("DOI", study.doi), ("PMID", study.pmid)):
-            if not value:
-                continue
-            identity = (field, value.lower())
-            if identity in seen:
-                first = seen[identity]
-                warn(
-                    Problem(
-                        Rule.DUPLICATE_STUDY,
-                        study.line,
-                        f"{field} {value} is already in the atlas at {first.docname} "
-                        f"(line {first.line}). A paper gets one page: merge the two.",
-                    ),
-                    study.docname,
-                )
-            else:
-                seen[identity] = study
+    identities = [
+        Identity(s.docname, env.doc2path(s.docname), s.title, s.doi, s.pmid, s.line)
+        for s in studies
+    ]
+    for identity, problem in atlas_problems(identities):
+        warn(problem, identity.docname)
 
 
 # -- filling the placeholders --------------------------------------------------------

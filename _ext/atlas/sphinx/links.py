@@ -44,3 +44,21 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             return f"{uri}#{anchor}" if anchor else uri
 
         raw[0] = nodes.Text(PLACEHOLDER.sub(url, text))
+
+
+EXTERNAL_WITHOUT_REL = re.compile(r'<a class="reference external"(?! rel=)')
+
+
+def external_links_keep_no_referrer(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """``html-page-context``: every external link in a page body passes no referrer.
+
+    Study pages already write ``rel`` themselves; this covers links in guide
+    pages that Sphinx's own writer renders.
+    """
+    body = context.get("body")
+    if body and 'class="reference external"' in body:
+        context["body"] = EXTERNAL_WITHOUT_REL.sub(
+            '<a class="reference external" rel="noopener noreferrer"', body
+        )

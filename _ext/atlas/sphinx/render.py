@@ -110,7 +110,7 @@ class StudyHtml:
             parts.append(self.term_link(table, key, badge))
         return f'<p class="atlas-badges" aria-label="Classification">{" ".join(parts)}</p>'
 
-    def body(self, repository: str, branch: str, source: str) -> str:
+    def body(self, repository: str, branch: str, source: str, page_url: str) -> str:
         parts = [self.byline()]
         for spec in self.vocabulary.sections:
             text = self.block.sections.get(spec.key)
@@ -120,7 +120,7 @@ class StudyHtml:
             self.tags(),
             self.card("metadata", "Metadata", self.metadata()),
             self.pem_explainer(),
-            self.actions(repository, branch, source),
+            self.actions(repository, branch, source, page_url),
         ]
         return "\n".join(part for part in parts if part)
 
@@ -212,11 +212,12 @@ class StudyHtml:
             f"{escape(self.vocabulary.pem_explainer)} {link}</p>"
         )
 
-    def actions(self, repository: str, branch: str, source: str) -> str:
+    def actions(self, repository: str, branch: str, source: str, page_url: str) -> str:
         docname = self.study.docname
-        query = urlencode(
-            {"template": "report-error.yml", "title": f"Error in {docname}", "study": docname}
-        )
+        fields = {"template": "report-error.yml", "title": f"Error in {docname}", "study": docname}
+        if page_url:
+            fields["url"] = page_url
+        query = urlencode(fields)
         report = external(f"{repository}/issues/new?{query}", "Report an error")
         edit = external(f"{repository}/edit/{branch}/source/{source}", "Edit this page")
         return (

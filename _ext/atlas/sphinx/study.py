@@ -14,7 +14,8 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..model.rules import Problem, Rule
+from ..model.rules import Problem, Rule, Severity
+from ..model.slug import file_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block
 from .data import AtlasData
@@ -24,10 +25,17 @@ logger = logging.getLogger(__name__)
 
 
 def warn(problem: Problem, docname: str) -> None:
-    """Report a problem the way Sphinx reports its own: file, line, code."""
-    logger.warning(
-        str(problem), location=(docname, problem.line), type="atlas", subtype=problem.rule.code
-    )
+    """Report a problem the way Sphinx reports its own: file, line, code.
+
+    Errors are Sphinx warnings (fatal under ``-W``, as in CI). Rules of warning
+    severity ask a person to look again, as ``atlas check`` does, so they are
+    printed with their location but do not fail the build.
+    """
+    location = (docname, problem.line)
+    if problem.rule.severity is Severity.WARNING:
+        logger.info(f"advice: {problem}", location=location)
+        return
+    logger.warning(str(problem), location=location, type="atlas", subtype=problem.rule.code)
 
 
 class StudyDirective(SphinxDirective):
@@ -57,6 +65,7 @@ class StudyDirective(SphinxDirective):
         block = parse_block(list(self.content), first_line, vocabulary)
         block.line = self.lineno
         study, problems = check_block(block, vocabulary, docname, datetime.date.today())
+        problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
         for problem in problems:
             warn(problem, docname)
         atlas.add_study(study)
@@ -80,7 +89,13 @@ class StudyDirective(SphinxDirective):
                 self.config.atlas_repository_url.rstrip("/"),
                 self.config.atlas_repository_branch,
                 str(self.env.doc2path(docname, False)),
+                self.page_url(docname),
             ),
             format="html",
         )
         return [nodes.raw("", page.badges(), format="html"), section]
+
+    def page_url(self, docname: str) -> str:
+        """The page's public address, when ``html_baseurl`` says where the site lives."""
+        base = self.config.html_baseurl
+        return f"{base.rstrip('/')}/{docname}.html" if base else ""
