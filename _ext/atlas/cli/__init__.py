@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import check, new, rules
+from . import check, new, rules, synth
 from .project import CommandError
 
-COMMANDS = (new, check, rules)
+COMMANDS = (new, check, rules, synth)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

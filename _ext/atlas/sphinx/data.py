@@ -41,10 +41,12 @@ class AtlasDomain(Domain):
     }
 
     def clear_doc(self, docname: str) -> None:
+        self._studies = None
         for key in ("studies", "indexes", "terms"):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self._studies = None
         for key in ("studies", "indexes", "terms"):
             for docname in docnames:
                 if docname in otherdata[key]:
@@ -57,7 +59,20 @@ class AtlasDomain(Domain):
             self._vocabulary = load_vocabulary(self.data["vocabulary_path"])
         return self._vocabulary
 
+    def studies(self) -> list[Study]:
+        """Every study, in document-name order; built once per change of the records."""
+        if self._studies is None:
+            records = self.data["studies"]
+            self._studies = [Study.from_dict(records[doc]) for doc in sorted(records)]
+        return self._studies
+
+    def add_study(self, study: Study) -> None:
+        self._studies = None
+        self.data["studies"][study.docname] = study.to_dict()
+
+    # Per-process caches: a domain object lives for one build, its data for many.
     _vocabulary: Vocabulary | None = None
+    _studies: list[Study] | None = None
 
 
 def term_anchor(table: str, key: str) -> str:
@@ -83,13 +98,13 @@ class AtlasData:
 
     def studies(self) -> list[Study]:
         """Every study, in document-name order so all output is deterministic."""
-        return [Study.from_dict(self.data["studies"][doc]) for doc in sorted(self.data["studies"])]
+        return self.domain.studies()
 
     def has_study(self, docname: str) -> bool:
         return docname in self.data["studies"]
 
     def add_study(self, study: Study) -> None:
-        self.data["studies"][study.docname] = study.to_dict()
+        self.domain.add_study(study)
 
     def add_index(self, docname: str, kind: str, key: str) -> None:
         self.data["indexes"].setdefault(docname, []).append([kind, key])
