@@ -26,6 +26,9 @@ from .vocabulary import Vocabulary
 TITLE_SIMILARITY = 0.9
 #: A title is indexed under this many of its rarest words to find similar titles fast.
 RARE_WORDS = 3
+#: A word in more titles than this is not rare, and finds no candidates: this keeps
+#: the search near-linear even when many titles are made of the same few words.
+COMMON_WORD = 64
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,15 @@ def atlas_problems(
         (page, problem) for page, problem in _similar_titles(ordered) if page.docname not in settled
     ]
     return [(page, problem) for page, problem in duplicates + similar if asked(page)]
+
+
+def duplicate_problems(identities: Iterable[Identity]) -> list[tuple[Identity, Problem]]:
+    """Only the duplicate-identifier errors: linear in the number of pages.
+
+    The Sphinx build runs this on every build; the title comparison, advice
+    whose cost grows faster with alike titles, is left to ``atlas check``.
+    """
+    return _duplicates(sorted(identities, key=lambda page: page.docname))
 
 
 def _duplicates(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
@@ -162,7 +174,10 @@ def _similar_title(page: Identity, other: Identity, ratio: float) -> Problem:
 def _rarest_words(titles: list[str], word_sets: list[frozenset[str]]) -> list[list[str]]:
     counts = Counter(word for word_set in word_sets for word in word_set)
     return [
-        sorted(word_set, key=lambda word: (counts[word], word))[:RARE_WORDS]
+        sorted(
+            (word for word in word_set if counts[word] <= COMMON_WORD),
+            key=lambda word: (counts[word], word),
+        )[:RARE_WORDS]
         for word_set in word_sets
     ]
 

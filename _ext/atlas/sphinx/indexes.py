@@ -22,7 +22,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..model.atlaswide import Identity, atlas_problems
+from ..model.atlaswide import Identity, duplicate_problems
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
@@ -168,7 +168,7 @@ def _check_atlas(env: BuildEnvironment, atlas: AtlasData, studies: list[Study]) 
         Identity(s.docname, env.doc2path(s.docname), s.title, s.doi, s.pmid, s.line)
         for s in studies
     ]
-    for identity, problem in atlas_problems(identities):
+    for identity, problem in duplicate_problems(identities):
         warn(problem, identity.docname)
 
 
