@@ -13,10 +13,14 @@ from typing import Any, Literal
 from .rules import Rule
 from .vocabulary import Vocabulary
 
-Kind = Literal["text", "names", "year", "doi", "pmid", "date", "choice", "choices"]
+Kind = Literal["text", "names", "year", "doi", "pmid", "date", "choice", "choices", "studies"]
 
 DOI_PATTERN = r"^10\.[0-9]{4,9}/[^\s]+$"
 PMID_PATTERN = r"^[1-9][0-9]{0,8}$"
+#: How a lineage option names another study page: its file name without ``.md``.
+STUDY_REFERENCE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: The lineage options; the vocabulary's ``lineage`` table gives each its labels.
+RELATIONS = ("replicates", "fails-to-replicate", "follows-up", "same-cohort")
 EARLIEST_YEAR = 1900
 
 
@@ -36,7 +40,7 @@ class Field:
 
     @property
     def is_list(self) -> bool:
-        return self.kind in ("names", "choices")
+        return self.kind in ("names", "choices", "studies")
 
     @property
     def separator(self) -> str:
@@ -88,6 +92,33 @@ FIELDS: tuple[Field, ...] = (
         format_rule=Rule.BAD_DATE,
         what="a date written YYYY-MM-DD, such as 2026-04-08",
     ),
+    Field(
+        "retracted",
+        "date",
+        False,
+        "2011-12-23",
+        format_rule=Rule.BAD_DATE,
+        what="the date of the retraction notice, written YYYY-MM-DD",
+    ),
+    Field(
+        "retraction-notice",
+        "doi",
+        False,
+        "10.1126/science.334.6063.1636-a",
+        format_rule=Rule.BAD_DOI,
+        what="the bare DOI of the retraction notice",
+    ),
+    *(
+        Field(
+            relation,
+            "studies",
+            False,
+            "lombardi-2009-detection-infectious",
+            format_rule=Rule.BAD_STUDY_REFERENCE,
+            what="file names of other study pages without '.md', separated by commas",
+        )
+        for relation in RELATIONS
+    ),
 )
 
 FIELDS_BY_NAME = {spec.name: spec for spec in FIELDS}
@@ -108,6 +139,8 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
             prop = {"type": "string", "pattern": PMID_PATTERN}
         elif spec.kind == "date":
             prop = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        elif spec.kind == "studies":
+            prop = {"type": "string", "pattern": STUDY_REFERENCE_PATTERN}
         elif spec.kind in ("choice", "choices"):
             prop = {"enum": [term.key for term in getattr(vocabulary, spec.table)]}
         else:
@@ -173,7 +206,17 @@ class Study:
     pmid: str | None = None
     reviewed_by: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    retracted: str | None = None
+    retraction_notice: str | None = None
+    replicates: tuple[str, ...] = ()
+    fails_to_replicate: tuple[str, ...] = ()
+    follows_up: tuple[str, ...] = ()
+    same_cohort: tuple[str, ...] = ()
+    #: ((date, commit subject), ...) newest first, from git when the build has it.
+    history: tuple[tuple[str, str], ...] = ()
     line: int = 0
+    #: File line of each option, for problems found after the page was read.
+    option_lines: dict[str, int] = field(default_factory=dict)
     #: Fields left out because their value was invalid; the page still builds.
     invalid: tuple[str, ...] = field(default=())
 
@@ -183,8 +226,12 @@ class Study:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Study:
         values = dict(data)
-        for name in ("authors", "case_definition", "reviewed_by", "tags", "invalid"):
-            values[name] = tuple(values.get(name, ()))
+        for spec in FIELDS:
+            if spec.is_list:
+                name = spec.name.replace("-", "_")
+                values[name] = tuple(values.get(name, ()))
+        values["invalid"] = tuple(values.get("invalid", ()))
+        values["history"] = tuple(tuple(revision) for revision in values.get("history", ()))
         return cls(**values)
 
     def to_record(self) -> dict[str, Any]:
@@ -195,6 +242,19 @@ class Study:
             if value not in (None, "", ()):
                 record[spec.name] = list(value) if spec.is_list else value
         return record
+
+    @property
+    def last_updated(self) -> str | None:
+        """The date of the last commit to the page if git knows it, else ``:updated:``."""
+        return self.history[0][0] if self.history else self.updated
+
+    def links(self) -> list[tuple[str, str]]:
+        """(relation, target docname) for each lineage link this page declares."""
+        return [
+            (relation, f"studies/{slug}")
+            for relation in RELATIONS
+            for slug in getattr(self, relation.replace("-", "_"))
+        ]
 
     @property
     def byline_authors(self) -> str:

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .markup import markup_problems
-from .record import EARLIEST_YEAR, FIELDS_BY_NAME, Field, Study, study_schema
+from .record import EARLIEST_YEAR, FIELDS, FIELDS_BY_NAME, Field, Study, study_schema
 from .rules import Problem, Rule
 from .studyblock import StudyBlock
 from .vocabulary import Vocabulary, suggest
@@ -96,28 +96,19 @@ def check_block(
     problems += _section_problems(block, vocabulary)
     problems += markup_problems(block)
     problems += wording_problems(block, vocabulary, valid.get("design"), valid.get("evidence"))
-    problems.sort(key=lambda problem: problem.line)
+    fields: dict[str, Any] = {}
+    for spec in FIELDS:
+        value = valid.get(spec.name)
+        fields[spec.name.replace("-", "_")] = tuple(value or ()) if spec.is_list else value
     study = Study(
         docname=docname,
-        title=valid.get("title", ""),
-        authors=tuple(valid.get("authors", ())),
-        journal=valid.get("journal", ""),
-        year=valid.get("year"),
-        design=valid.get("design"),
-        evidence=valid.get("evidence"),
-        confidence=valid.get("confidence"),
-        pem=valid.get("pem"),
-        case_definition=tuple(valid.get("case-definition", ())),
-        peer_review=valid.get("peer-review"),
-        review=valid.get("review"),
-        updated=valid.get("updated"),
-        doi=valid.get("doi"),
-        pmid=valid.get("pmid"),
-        reviewed_by=tuple(valid.get("reviewed-by", ())),
-        tags=tuple(valid.get("tags", ())),
+        **{**fields, "title": fields["title"] or "", "journal": fields["journal"] or ""},
         line=block.line,
+        option_lines={name: option.line for name, option in block.options.items()},
         invalid=tuple(sorted(invalid | skipped | missing)),
     )
+    problems += _lineage_to_itself(study)
+    problems.sort(key=lambda problem: problem.line)
     return study, problems
 
 
@@ -237,7 +228,39 @@ def _cross_field_problems(
                     "entry. Remove the reviewer, or set the review status that fits.",
                 )
             )
+    problems += _retraction_problems(values, lines)
     return problems
+
+
+def _retraction_problems(values: dict[str, Any], lines: dict[str, int]) -> list[Problem]:
+    """A retraction is stated with both its date and its notice, or not at all."""
+    given = [name for name in ("retracted", "retraction-notice") if name in values]
+    if len(given) != 1:
+        return []
+    (name,) = given
+    other = "retraction-notice" if name == "retracted" else "retracted"
+    example = FIELDS_BY_NAME[other].example
+    return [
+        Problem(
+            Rule.RETRACTION_INCOMPLETE,
+            lines[name],
+            f"':{name}:' needs ':{other}:' as well, so readers can check the retraction, "
+            f"for example ':{other}: {example}'.",
+        )
+    ]
+
+
+def _lineage_to_itself(study: Study) -> list[Problem]:
+    """Lineage links from a page to itself."""
+    return [
+        Problem(
+            Rule.LINEAGE_TO_ITSELF,
+            study.option_lines.get(relation, study.line),
+            f"':{relation}:' names this page itself. Name the other study's page instead.",
+        )
+        for relation, target in study.links()
+        if target == study.docname
+    ]
 
 
 def _section_problems(block: StudyBlock, vocabulary: Vocabulary) -> list[Problem]:

@@ -45,6 +45,13 @@ class CaseDefinition(Term):
 
 
 @dataclass(frozen=True)
+class Relation(Term):
+    """A lineage link; ``label`` reads from the linking page, ``back_label`` from the other."""
+
+    back_label: str = ""
+
+
+@dataclass(frozen=True)
 class Section(Term):
     """A section of a study page; ``label`` is its heading."""
 
@@ -84,6 +91,7 @@ class Vocabulary:
     case_definitions: tuple[CaseDefinition, ...]
     sections: tuple[Section, ...]
     tag_families: tuple[TagFamily, ...]
+    lineage: tuple[Relation, ...]
 
     @property
     def tags(self) -> tuple[Tag, ...]:
@@ -138,6 +146,7 @@ def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
         case_definitions=reader.terms(raw, "case_definitions", CaseDefinition, pem=str),
         sections=reader.sections(raw),
         tag_families=reader.tag_families(raw),
+        lineage=reader.terms(raw, "lineage", Relation, back_label=str),
     )
     pem_keys = {term.key for term in vocabulary.pem}
     for definition in vocabulary.case_definitions:

@@ -7,15 +7,17 @@ a parallel reader's results is a dict operation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary, load_vocabulary
+
+T = TypeVar("T")
 
 #: Where generated evidence-level pages go, below the source folder.
 LEVELS_DIR = "evidence"
@@ -36,17 +38,27 @@ class AtlasDomain(Domain):
         "terms": {},
         # index docname -> digest of what it showed when last written
         "signatures": {},
+        # study docname -> digest of its lineage links when last written
+        "lineage": {},
         "vocabulary_path": "",
         "vocabulary_digest": "",
     }
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        # Per-process state: a domain object lives for one build, its data for many.
+        self._vocabulary: Vocabulary | None = None
+        self._derived: dict[str, Any] = {}
+        #: docname -> ((date, subject), ...) from git, read once per build.
+        self.history: dict[str, tuple[tuple[str, str], ...]] = {}
+
     def clear_doc(self, docname: str) -> None:
-        self._studies = None
+        self._forget()
         for key in ("studies", "indexes", "terms"):
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        self._studies = None
+        self._forget()
         for key in ("studies", "indexes", "terms"):
             for docname in docnames:
                 if docname in otherdata[key]:
@@ -61,18 +73,29 @@ class AtlasDomain(Domain):
 
     def studies(self) -> list[Study]:
         """Every study, in document-name order; built once per change of the records."""
-        if self._studies is None:
-            records = self.data["studies"]
-            self._studies = [Study.from_dict(records[doc]) for doc in sorted(records)]
-        return self._studies
+        return self.derived(
+            "studies",
+            lambda: [
+                Study.from_dict(self.data["studies"][doc]) for doc in sorted(self.data["studies"])
+            ],
+        )
+
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """A value computed from the records, kept until the records change.
+
+        Index, lineage and export code ask for the same aggregates once per page;
+        this makes each aggregate one pass over the atlas per build.
+        """
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]
 
     def add_study(self, study: Study) -> None:
-        self._studies = None
+        self._forget()
         self.data["studies"][study.docname] = study.to_dict()
 
-    # Per-process caches: a domain object lives for one build, its data for many.
-    _vocabulary: Vocabulary | None = None
-    _studies: list[Study] | None = None
+    def _forget(self) -> None:
+        self._derived = {}
 
 
 def term_anchor(table: str, key: str) -> str:

@@ -12,7 +12,7 @@ from sphinx.addnodes import pending_xref
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..model.vocabulary import CaseDefinition, Section, Term, Vocabulary
+from ..model.vocabulary import CaseDefinition, Relation, Section, Term, Vocabulary
 from .data import LEVELS_DIR, AtlasData, term_anchor
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ TABLES = (
     "review_status",
     "sections",
     "tags",
+    "lineage",
 )
 
 
@@ -109,4 +110,6 @@ def _description(term: Term, vocabulary: Vocabulary) -> str:
         return f"Implies {vocabulary.term('pem', term.pem).label}."
     if isinstance(term, Section):
         return f"{'Required' if term.required else 'Optional'}. {term.definition}"
+    if isinstance(term, Relation):
+        return f"{term.definition} The other page shows it as \u201c{term.back_label}\u201d."
     return term.definition

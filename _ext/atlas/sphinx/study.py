@@ -8,6 +8,7 @@ a section holding the title and the rest of the page as escaped HTML (see
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from docutils import nodes
@@ -66,6 +67,7 @@ class StudyDirective(SphinxDirective):
         block.line = self.lineno
         study, problems = check_block(block, vocabulary, docname, datetime.date.today())
         problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
+        study = dataclasses.replace(study, history=atlas.domain.history.get(docname, ()))
         for problem in problems:
             warn(problem, docname)
         atlas.add_study(study)
@@ -93,7 +95,8 @@ class StudyDirective(SphinxDirective):
             ),
             format="html",
         )
-        return [nodes.raw("", page.badges(), format="html"), section]
+        top = page.retraction_banner() + page.badges()
+        return [nodes.raw("", top, format="html"), section]
 
     def page_url(self, docname: str) -> str:
         """The page's public address, when ``html_baseurl`` says where the site lives."""

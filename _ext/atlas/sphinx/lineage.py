@@ -1,0 +1,100 @@
+"""Lineage: typed links between studies, shown on both pages.
+
+A page declares its own links (``:fails-to-replicate: lombardi-2009-...``); the
+other page shows the link back. Both are drawn at write time from the stored
+records, and ``env-updated`` asks Sphinx to rewrite every page whose links
+changed, so an edit to either page keeps both right. A link to a page that
+does not exist is reported at the option's line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from html import escape
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ..model.record import Study
+from ..model.rules import Problem, Rule
+from ..model.vocabulary import Vocabulary
+from .data import AtlasData
+from .render import LINEAGE_MARKER, StudyHtml, internal
+from .study import warn
+
+#: (label as read on this page, other docname, relation key)
+Link = tuple[str, str, str]
+
+
+def links_by_page(studies: list[Study], vocabulary: Vocabulary) -> dict[str, list[Link]]:
+    """Every page's links, its own and those other pages make to it, in a stable order."""
+    known = {study.docname for study in studies}
+    links: dict[str, list[Link]] = defaultdict(list)
+    for study in studies:
+        for relation, target in study.links():
+            if target in known and target != study.docname:
+                term = vocabulary.term("lineage", relation)
+                links[study.docname].append((term.label, target, relation))
+                links[target].append((term.back_label, study.docname, relation))
+    return {docname: sorted(found) for docname, found in links.items()}
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: report links to missing pages; return pages whose links changed."""
+    atlas = AtlasData(env)
+    studies = atlas.studies()
+    known = {study.docname for study in studies}
+    for study in studies:
+        for relation, target in study.links():
+            if target not in known:
+                slug = target.removeprefix("studies/")
+                warn(
+                    Problem(
+                        Rule.LINEAGE_TARGET_MISSING,
+                        study.option_lines.get(relation, study.line),
+                        f"':{relation}:' names '{slug}', but there is no page "
+                        f"source/studies/{slug}.md. Use the other page's file name without .md.",
+                    ),
+                    study.docname,
+                )
+    current = {
+        docname: hashlib.sha256(json.dumps(found).encode()).hexdigest()
+        for docname, found in _links(atlas).items()
+    }
+    previous = atlas.data["lineage"]
+    atlas.data["lineage"] = current
+    changed = {
+        doc for doc in current.keys() | previous.keys() if current.get(doc) != previous.get(doc)
+    }
+    return sorted(changed & known)
+
+
+def fill_lineage(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: put the page's lineage card where the study body left room."""
+    holders = [raw for raw in doctree.findall(nodes.raw) if LINEAGE_MARKER in raw.astext()]
+    if not holders:
+        return
+    atlas = AtlasData(app.env)
+    studies = atlas.domain.derived("by_docname", lambda: {s.docname: s for s in atlas.studies()})
+    items = "".join(
+        f"<li><strong>{escape(label)}:</strong> "
+        + internal(app.builder.get_relative_uri(docname, other), escape(studies[other].title))
+        + (f" ({studies[other].year})" if studies[other].year else "")
+        + (
+            ' <span class="atlas-flag-retracted">Retracted</span>'
+            if studies[other].retracted
+            else ""
+        )
+        + "</li>"
+        for label, other, _ in _links(atlas).get(docname, [])
+    )
+    card = StudyHtml.card("lineage", "Related studies", f'<ul class="atlas-lineage">{items}</ul>')
+    for raw in holders:
+        raw[0] = nodes.Text(raw.astext().replace(LINEAGE_MARKER, card if items else ""))
+
+
+def _links(atlas: AtlasData) -> dict[str, list[Link]]:
+    return atlas.domain.derived("lineage", lambda: links_by_page(atlas.studies(), atlas.vocabulary))
