@@ -60,8 +60,22 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     ),
                     study.docname,
                 )
+    studies_by_doc = _by_docname(atlas)
     current = {
-        docname: hashlib.sha256(json.dumps(found).encode()).hexdigest()
+        # What the card shows: each link with the other study's title, year and retraction.
+        docname: hashlib.sha256(
+            json.dumps(
+                [
+                    [
+                        *link,
+                        studies_by_doc[link[1]].title,
+                        studies_by_doc[link[1]].year,
+                        bool(studies_by_doc[link[1]].retracted),
+                    ]
+                    for link in found
+                ]
+            ).encode()
+        ).hexdigest()
         for docname, found in _links(atlas).items()
     }
     previous = atlas.data["lineage"]
@@ -78,7 +92,7 @@ def fill_lineage(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not holders:
         return
     atlas = AtlasData(app.env)
-    studies = atlas.domain.derived("by_docname", lambda: {s.docname: s for s in atlas.studies()})
+    studies = _by_docname(atlas)
     items = "".join(
         f"<li><strong>{escape(label)}:</strong> "
         + internal(app.builder.get_relative_uri(docname, other), escape(studies[other].title))
@@ -98,3 +112,7 @@ def fill_lineage(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def _links(atlas: AtlasData) -> dict[str, list[Link]]:
     return atlas.domain.derived("lineage", lambda: links_by_page(atlas.studies(), atlas.vocabulary))
+
+
+def _by_docname(atlas: AtlasData) -> dict[str, Study]:
+    return atlas.domain.derived("by_docname", lambda: {s.docname: s for s in atlas.studies()})
