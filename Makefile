@@ -37,8 +37,9 @@ test: $(STAMP) lint strict  ## Lint, build the site strictly, run the test suite
 	$(BIN)/python -m pytest -n $(JOBS)
 
 N ?= 6145
+SCALE ?= 0
 bench: $(STAMP)  ## Build N synthetic studies three ways; figures in _build/bench.json.
-	$(BIN)/python -m atlas.bench.run -n $(N) --jobs $(JOBS)
+	$(BIN)/python -m atlas.bench.run -n $(N) --jobs $(JOBS) --scale $(SCALE)
 
 clean:
 	rm -rf $(BUILD) source/tags source/evidence

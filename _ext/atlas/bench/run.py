@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
     parser.add_argument("--skip-mkdocs", action="store_true")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also build K times the studies cold, to see how the build scales",
+    )
     args = parser.parse_args(argv)
 
     vocabulary = load_vocabulary(ROOT / DEFAULT_PATH)
@@ -162,6 +169,16 @@ def main(argv: list[str] | None = None) -> int:
         figures["mkdocs_cold_s"] = run.seconds
         figures["ratio_mkdocs"] = figures["cold_s"] / run.seconds
 
+    if args.scale > 1:
+        big = args.work / f"atlas-x{args.scale}"
+        many = synthesize(args.n * args.scale, vocabulary)
+        big_source = write_atlas_tree(many, vocabulary, ROOT, big)
+        big_run = measure(sphinx(big_source, big / "_build", args.jobs, confdir=ROOT), ROOT)
+        figures["scale"] = args.scale
+        figures["scale_cold_s"] = big_run.seconds
+        figures["scale_peak_rss_mb"] = big_run.peak_rss_mb
+        figures["scale_ratio"] = big_run.seconds / figures["cold_s"]
+
     figures["machine"] = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
@@ -187,6 +204,9 @@ def table(figures: dict[str, float | int | str]) -> str:
         ("site output", "output_mb", "MB"),
         ("search index (Pagefind bundle)", "search_index_mb", "MB"),
         ("bare stack searchindex.js", "bare_search_index_mb", "MB"),
+        ("scaled cold build (K x studies)", "scale_cold_s", "s"),
+        ("scaled / normal cold build", "scale_ratio", "x"),
+        ("scaled peak memory", "scale_peak_rss_mb", "MB"),
     ]
     lines = ["| measure | value |", "| --- | --- |"]
     for label, key, unit in rows:
