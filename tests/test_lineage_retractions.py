@@ -148,3 +148,14 @@ def test_links_survive_incremental_rebuilds_of_either_page(tmp_path):
     site.build()
     assert lineage_items(site, ALPHA) == []
     assert lineage_items(site, BETA) == []
+
+
+def test_atlas_check_reports_a_missing_lineage_target(tmp_path, capsys):
+    from atlas.cli import main
+
+    site = new_site(tmp_path, [BETA])
+    page = site.write_study(ALPHA, with_options(fixture_study(ALPHA), ":follows-up: nowhere-1999"))
+    (tmp_path / "source").symlink_to(site.srcdir)  # the CLI finds source/ below its root
+    assert main(["check", str(page), "--root", str(tmp_path)]) == 1
+    line = page.read_text().splitlines().index(":follows-up: nowhere-1999") + 1
+    assert f"{ALPHA}.md:{line}:1 ATLAS080 " in capsys.readouterr().out

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .identifiers import identity_keys
 from .page import find_blocks
+from .record import Study
 from .rules import Problem, Rule
 from .slug import words
 from .studyblock import StudyBlock, parse_block
@@ -94,6 +95,23 @@ def atlas_problems(
         (page, problem) for page, problem in _similar_titles(ordered) if page.docname not in settled
     ]
     return [(page, problem) for page, problem in duplicates + similar if asked(page)]
+
+
+def missing_lineage_targets(study: Study, known: Collection[str]) -> list[Problem]:
+    """Lineage options that name a page the atlas does not have, at the option's line."""
+    problems = []
+    for relation, target in study.links():
+        if target not in known:
+            slug = target.removeprefix("studies/")
+            problems.append(
+                Problem(
+                    Rule.LINEAGE_TARGET_MISSING,
+                    study.option_lines.get(relation, study.line),
+                    f"':{relation}:' names '{slug}', but there is no page "
+                    f"source/studies/{slug}.md. Use the other page's file name without .md.",
+                )
+            )
+    return problems
 
 
 def duplicate_problems(identities: Iterable[Identity]) -> list[tuple[Identity, Problem]]:

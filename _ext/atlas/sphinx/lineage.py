@@ -18,8 +18,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..model.atlaswide import missing_lineage_targets
 from ..model.record import Study
-from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
 from .data import AtlasData
 from .render import LINEAGE_MARKER, StudyHtml, internal
@@ -48,18 +48,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     studies = atlas.studies()
     known = {study.docname for study in studies}
     for study in studies:
-        for relation, target in study.links():
-            if target not in known:
-                slug = target.removeprefix("studies/")
-                warn(
-                    Problem(
-                        Rule.LINEAGE_TARGET_MISSING,
-                        study.option_lines.get(relation, study.line),
-                        f"':{relation}:' names '{slug}', but there is no page "
-                        f"source/studies/{slug}.md. Use the other page's file name without .md.",
-                    ),
-                    study.docname,
-                )
+        for problem in missing_lineage_targets(study, known):
+            warn(problem, study.docname)
     studies_by_doc = _by_docname(atlas)
     current = {
         # What the card shows: each link with the other study's title, year and retraction.
