@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 
 from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
+from .browse import add_browse_assets, write_browse_index
 from .data import AtlasData, AtlasDomain
 from .exports import write_exports
 from .guide import VocabularyDirective
@@ -65,6 +66,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("atlas_repository_branch", "main", "env", types=frozenset({str}))
     app.add_config_value("atlas_guide_page", "how-the-atlas-works", "env", types=frozenset({str}))
     app.add_config_value("atlas_pagefind", True, "html", types=frozenset({bool}))
+    app.add_config_value("atlas_browse_page", "browse", "env", types=frozenset({str}))
     app.add_domain(AtlasDomain)
     app.add_node(atlas_index)
     app.add_directive("study", StudyDirective)
@@ -75,12 +77,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", prepare)
     app.connect("builder-inited", use_pagefind)
     app.connect("build-finished", write_exports)
+    app.connect("build-finished", write_browse_index)
     app.connect("build-finished", index_site)
     app.connect("env-get-outdated", reread_on_vocabulary_change)
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
     app.connect("doctree-resolved", resolve_links)
     app.connect("html-page-context", external_links_keep_no_referrer)
+    app.connect("html-page-context", add_browse_assets)
     return {
         "version": "0.1",
         "env_version": 1,

@@ -26,6 +26,7 @@ from ..model.atlaswide import Identity, duplicate_problems
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
+from . import home
 from .data import LEVELS_DIR, AtlasData
 from .render import internal, table
 from .study import warn
@@ -41,7 +42,7 @@ class atlas_index(nodes.General, nodes.Element):
 
 
 class IndexDirective(SphinxDirective):
-    """``{atlas-index} KIND [KEY]``: levels, tags, level E1, tag SLUG."""
+    """``{atlas-index} KIND [KEY]``: levels, tags, level E1, tag SLUG, or a home-page figure."""
 
     required_arguments = 1
     optional_arguments = 1
@@ -129,6 +130,12 @@ ROWS: dict[str, Callable[[list[Study], Vocabulary, str], list[Row]]] = {
     "tag": _rows_tag,
     "levels": _rows_levels,
     "tags": _rows_tags,
+    # The home page's overview (see atlas.sphinx.home).
+    "level-counts": home.rows_level_counts,
+    "pem-counts": home.rows_pem_counts,
+    "design-counts": home.rows_design_counts,
+    "years": home.rows_years,
+    "recent": home.rows_recent,
 }
 
 
@@ -186,7 +193,8 @@ def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in placeholders:
         kind, key = node["kind"], node["key"]
         rows = ROWS[kind](studies, atlas.vocabulary, key)
-        node.replace_self(nodes.raw("", getattr(render, kind)(rows, key), format="html"))
+        html = getattr(render, kind.replace("-", "_"))(rows, key)
+        node.replace_self(nodes.raw("", html, format="html"))
 
 
 class IndexRenderer:
@@ -197,6 +205,8 @@ class IndexRenderer:
         self.tags_dir = app.config.tags_output_dir
         self.docname = docname
         self.vocabulary = vocabulary
+        browse = self.builder.get_relative_uri(docname, app.config.atlas_browse_page)
+        self.home = home.HomeHtml(vocabulary, browse, self._link)
 
     def level(self, rows: list[Row], key: str) -> str:
         level = self.vocabulary.term("evidence_levels", key)
@@ -240,6 +250,23 @@ class IndexRenderer:
                 f'<ul class="atlas-tag-counts">{items}</ul>'
             )
         return "\n".join(parts)
+
+    def level_counts(self, rows: list[Row], key: str) -> str:
+        return self.home.total(rows) + self.home.counts(
+            rows, "evidence_levels", "level", "Evidence level"
+        )
+
+    def pem_counts(self, rows: list[Row], key: str) -> str:
+        return self.home.counts(rows, "pem", "pem", "PEM status")
+
+    def design_counts(self, rows: list[Row], key: str) -> str:
+        return self.home.counts(rows, "designs", "design", "Study design")
+
+    def years(self, rows: list[Row], key: str) -> str:
+        return self.home.years(rows)
+
+    def recent(self, rows: list[Row], key: str) -> str:
+        return self.home.recent(rows)
 
     def _count(self, rows: list[Row], where: str) -> str:
         if not rows:

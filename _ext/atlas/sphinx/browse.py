@@ -1,0 +1,120 @@
+"""The browse page's data: one compact JSON index of every study, written after the build.
+
+The browse page (``source/browse.md`` with ``static/browse.js``) filters all
+studies in the reader's browser, so it needs every study at once. At 6,145
+studies the full export (``studies.json``) is too heavy for that; this index
+holds only what the page shows and filters on, with every vocabulary value
+written once as a label and referred to by its position. Everything comes
+from the study records and the vocabulary, so nothing is defined twice.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from ..model.record import Study
+from ..model.vocabulary import Term, Vocabulary
+from .data import AtlasData
+
+BROWSE_JSON = "browse.json"
+#: Bump when the shape of the index changes, so an old cached copy is not misread.
+FORMAT = 1
+#: The columns of one study row, in order; the page reads them by these names.
+COLUMNS = ("path", "title", "year", "level", "pem", "design", "updated", "tags")
+
+
+def browse_index(
+    studies: list[Study], vocabulary: Vocabulary, uri_of: dict[str, str]
+) -> dict[str, Any]:
+    """The index as plain data: vocabulary labels once, then one short row per study.
+
+    ``uri_of`` maps each study's document name to its URL relative to the site
+    root. The part every URL shares (``studies/`` and ``.html`` for the HTML
+    builder) is written once, so a row holds only what differs.
+    """
+    uris = [uri_of[study.docname] for study in studies]
+    prefix, suffix = _shared_ends(uris)
+    levels = _positions(vocabulary.evidence_levels)
+    pems = _positions(vocabulary.pem)
+    designs = _positions(vocabulary.designs)
+    tags = _positions(vocabulary.tags)
+    rows = []
+    for study, uri in zip(studies, uris, strict=True):
+        rows.append(
+            [
+                uri[len(prefix) : len(uri) - len(suffix)],
+                study.title,
+                study.year,
+                levels.get(study.evidence or ""),
+                pems.get(study.pem or ""),
+                designs.get(study.design or ""),
+                study.updated,
+                sorted(tags[key] for key in study.tags if key in tags),
+            ]
+        )
+    # Newest first is the page's first view, so the rows come in that order.
+    rows.sort(key=lambda row: (-(row[2] or 0), str(row[1]).lower(), row[0]))
+    families = [family.key for family in vocabulary.tag_families]
+    return {
+        "format": FORMAT,
+        "url": {"prefix": prefix, "suffix": suffix},
+        "level": [[term.key, term.label] for term in vocabulary.evidence_levels],
+        "pem": [[term.key, term.label] for term in vocabulary.pem],
+        "design": [[term.key, term.label] for term in vocabulary.designs],
+        "families": [[family.key, family.label] for family in vocabulary.tag_families],
+        "tag": [[tag.key, tag.short_label, families.index(tag.family)] for tag in vocabulary.tags],
+        "columns": list(COLUMNS),
+        "studies": rows,
+    }
+
+
+def _shared_ends(uris: list[str]) -> tuple[str, str]:
+    """The folder every URL starts with and the ending (``.html``) every URL has."""
+    prefix = _common_start(uris)
+    prefix = prefix[: prefix.rfind("/") + 1]
+    rests = [uri[len(prefix) :] for uri in uris]
+    suffix = _common_start([rest[::-1] for rest in rests])[::-1]
+    cut = min((suffix.find(mark) for mark in "./" if mark in suffix), default=len(suffix))
+    return prefix, suffix[cut:]
+
+
+def _common_start(texts: list[str]) -> str:
+    """The characters every text starts with (the first and last in sort order suffice)."""
+    if not texts:
+        return ""
+    first, last = min(texts), max(texts)
+    for position, (a, b) in enumerate(zip(first, last, strict=False)):
+        if a != b:
+            return first[:position]
+    return first[: min(len(first), len(last))]
+
+
+def _positions(terms: tuple[Term, ...]) -> dict[str, int]:
+    return {term.key: position for position, term in enumerate(terms)}
+
+
+def write_browse_index(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write ``browse.json`` beside the pages, only if its bytes change."""
+    if exception is not None or app.builder.format != "html":
+        return
+    atlas = AtlasData(app.env)
+    studies = atlas.studies()
+    uri_of = {study.docname: app.builder.get_target_uri(study.docname) for study in studies}
+    index = browse_index(studies, atlas.vocabulary, uri_of)
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    path = Path(app.outdir, BROWSE_JSON)
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def add_browse_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """``html-page-context``: the browse script and styles load on the browse page only."""
+    if pagename == app.config.atlas_browse_page and hasattr(app.builder, "add_js_file"):
+        app.builder.add_css_file("browse.css")
+        app.builder.add_js_file("browse.js", defer="defer")

@@ -1,0 +1,231 @@
+"""The home page's overview: counts, a studies-per-year chart and the latest updates.
+
+These are kinds of the ``{atlas-index}`` placeholder (see :mod:`atlas.sphinx.indexes`),
+so the home page is rewritten exactly when what it shows changes. Each row
+function returns plain data for that freshness check; each HTML function draws
+it, escaped, with every figure linking to the browse page filtered to match.
+The chart is inline SVG drawn here, so the reader's browser loads no chart code.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from html import escape
+from urllib.parse import urlencode
+
+from ..model.record import Study
+from ..model.vocabulary import Term, Vocabulary
+
+Row = list[str | int | None]
+#: How many recently updated studies the home page lists.
+RECENT = 6
+
+# -- rows ----------------------------------------------------------------------------
+
+
+def rows_level_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    counts = Counter(study.evidence for study in studies)
+    return [[term.key, counts[term.key]] for term in vocabulary.evidence_levels]
+
+
+def rows_pem_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    counts = Counter(study.pem for study in studies)
+    return [[term.key, counts[term.key]] for term in vocabulary.pem]
+
+
+def rows_design_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    counts = Counter(study.design for study in studies)
+    return [[term.key, counts[term.key]] for term in vocabulary.designs]
+
+
+def rows_years(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    """Every year from the first to the last study, years without studies included."""
+    counts = Counter(study.year for study in studies if study.year)
+    if not counts:
+        return []
+    return [[year, counts[year]] for year in range(min(counts), max(counts) + 1)]
+
+
+def rows_recent(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    """The latest ``:updated:`` dates first; studies updated the same day by title."""
+    dated = sorted((s for s in studies if s.updated), key=lambda s: (s.title.lower(), s.docname))
+    latest = sorted(dated, key=lambda s: s.updated or "", reverse=True)[:RECENT]
+    return [[s.docname, s.title, s.updated, s.evidence, s.design, s.pem] for s in latest]
+
+
+# -- HTML ----------------------------------------------------------------------------
+
+
+class HomeHtml:
+    """Draws the overview for one page; ``browse`` is the browse page's URL from it."""
+
+    def __init__(
+        self, vocabulary: Vocabulary, browse: str, link: Callable[[str, str], str]
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.browse = browse
+        #: link(docname, text) -> an <a> to another page, text escaped.
+        self.link = link
+
+    def browse_link(self, text: str, **filters: str | int) -> str:
+        query = urlencode(filters, safe=",")
+        href = f"{self.browse}?{query}" if query else self.browse
+        return f'<a class="reference internal" href="{escape(href)}">{text}</a>'
+
+    def counts(self, rows: list[Row], table: str, facet: str, heading: str) -> str:
+        """A table of how many studies have each value, each value a browse link."""
+        terms = self.vocabulary.table(table)
+        largest = max((int(count or 0) for _, count in rows), default=0) or 1
+        body = []
+        for key, count in rows:
+            term: Term = terms[str(key)]
+            label = f"{term.key} {term.label}" if table == "evidence_levels" else term.label
+            share = round(100 * int(count or 0) / largest, 1)
+            body.append(
+                f"<tr><td>{self.browse_link(escape(label), **{facet: str(key)})}</td>"
+                f'<td class="atlas-glance-count"><span class="atlas-glance-number">'
+                f"{int(count or 0):,}</span>"
+                '<span class="atlas-glance-track" aria-hidden="true">'
+                f'<span class="atlas-glance-bar" style="width: {share}%"></span></span></td></tr>'
+            )
+        return (
+            '<div class="table-wrapper"><table class="atlas-table atlas-glance docutils">'
+            f"<thead><tr><th>{escape(heading)}</th><th>Studies</th></tr></thead>\n"
+            f"<tbody>{''.join(body)}</tbody></table></div>"
+        )
+
+    def total(self, rows: list[Row]) -> str:
+        total = sum(int(count or 0) for _, count in rows)
+        everything = self.browse_link(f"Browse all {_studies(total)}")
+        return f'<p class="atlas-glance-total">The atlas holds {_studies(total)}. {everything}.</p>'
+
+    def years(self, rows: list[Row]) -> str:
+        if not rows:
+            return '<p class="atlas-count">No studies yet.</p>'
+        counts = [(int(year or 0), int(count or 0)) for year, count in rows]
+        first, last = counts[0][0], counts[-1][0]
+        peak_year, peak = max(counts, key=lambda pair: (pair[1], pair[0]))
+        summary = (
+            f"Studies per publication year, {first} to {last}. The most studies "
+            f"came out in {peak_year} ({peak:,})."
+        )
+        return (
+            '<figure class="atlas-years">'
+            + _year_chart(counts, f"Studies per year, {first} to {last}", summary)
+            + f"<figcaption>{escape(summary)}</figcaption>"
+            + self._decades(counts)
+            + self._year_table(counts)
+            + "</figure>"
+        )
+
+    def _decades(self, counts: list[tuple[int, int]]) -> str:
+        decades: Counter[int] = Counter()
+        for year, count in counts:
+            decades[year // 10 * 10] += count
+        links = [
+            self.browse_link(f"{decade}s ({count:,})", **{"from": decade, "to": decade + 9})
+            for decade, count in sorted(decades.items())
+            if count
+        ]
+        return f'<p class="atlas-decades">Browse by decade: {" · ".join(links)}</p>'
+
+    def _year_table(self, counts: list[tuple[int, int]]) -> str:
+        body = "".join(
+            f"<tr><td>{self.browse_link(str(year), **{'from': year, 'to': year})}</td>"
+            f"<td>{count:,}</td></tr>"
+            for year, count in reversed(counts)
+        )
+        return (
+            '<details class="atlas-year-table"><summary>Every year as a table</summary>'
+            '<div class="table-wrapper"><table class="atlas-table docutils">'
+            "<thead><tr><th>Year</th><th>Studies</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></div></details>"
+        )
+
+    def recent(self, rows: list[Row]) -> str:
+        if not rows:
+            return '<p class="atlas-count">No studies yet.</p>'
+        items = []
+        for docname, title, updated, evidence, design, pem in rows:
+            date = datetime.date.fromisoformat(str(updated))
+            facts = [f'updated <time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>']
+            if evidence:
+                level = self.vocabulary.term("evidence_levels", str(evidence))
+                facts.append(escape(f"{level.key} {level.label}"))
+            for table, key in (("designs", design), ("pem", pem)):
+                if key:
+                    facts.append(escape(self.vocabulary.term(table, str(key)).label))
+            items.append(
+                f"<li>{self.link(str(docname), str(title))}"
+                f'<span class="atlas-recent-meta">{" · ".join(facts)}</span></li>'
+            )
+        more = self.browse_link("All studies, most recently updated first", sort="updated")
+        return f'<ol class="atlas-recent">{"".join(items)}</ol>\n<p>{more}</p>'
+
+
+def _studies(count: int) -> str:
+    return f"{count:,} study" if count == 1 else f"{count:,} studies"
+
+
+# Chart geometry in pixels; the width is the page's, so x positions are percentages.
+CHART_TOP = 14
+CHART_PLOT = 130
+CHART_HEIGHT = CHART_TOP + CHART_PLOT + 22
+
+
+def _year_chart(counts: list[tuple[int, int]], title: str, summary: str) -> str:
+    """A bar per year as inline SVG that stretches to the page width without distortion.
+
+    Bars are placed in percentages of the width and text in pixels, so labels
+    keep their size on a phone and on a wide screen.
+    """
+    slots = len(counts)
+    peak = max(count for _, count in counts) or 1
+    step = _tick_step(peak)
+    parts = [
+        f'<title id="atlas-years-title">{escape(title)}</title>',
+        f'<desc id="atlas-years-desc">{escape(summary)}</desc>',
+    ]
+    for tick in range(step, peak + 1, step):
+        y = CHART_TOP + CHART_PLOT * (1 - tick / peak)
+        parts.append(
+            f'<line class="atlas-chart-grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="atlas-chart-tick" x="0" y="{y - 3:.1f}">{tick:,}</text>'
+        )
+    label_every = 1 if slots <= 12 else 5
+    for slot, (year, count) in enumerate(counts):
+        height = CHART_PLOT * count / peak
+        x = 100 * (slot + 0.1) / slots
+        width = 100 * 0.8 / slots
+        parts.append(
+            f'<rect class="atlas-chart-bar" x="{x:.3f}%" width="{width:.3f}%" '
+            f'y="{CHART_TOP + CHART_PLOT - height:.1f}" height="{height:.1f}">'
+            f"<title>{year}: {_studies(count)}</title></rect>"
+        )
+        if year % label_every == 0:
+            parts.append(
+                f'<text class="atlas-chart-year" x="{100 * (slot + 0.5) / slots:.3f}%" '
+                f'y="{CHART_HEIGHT - 4}" text-anchor="middle">{year}</text>'
+            )
+    baseline = CHART_TOP + CHART_PLOT
+    parts.append(
+        f'<line class="atlas-chart-axis" x1="0" x2="100%" y1="{baseline}" y2="{baseline}"/>'
+    )
+    return (
+        f'<svg class="atlas-chart" role="img" width="100%" height="{CHART_HEIGHT}" '
+        'aria-labelledby="atlas-years-title atlas-years-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+
+
+def _tick_step(peak: int) -> int:
+    """A round gridline step (1, 2 or 5 times a power of ten) giving at most four lines."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if peak // step <= 4:
+                return step
+        magnitude *= 10
