@@ -11,8 +11,10 @@ STAMP     := $(VENV)/.installed
 JOBS      ?= 2
 BUILD     := _build
 SPHINX    := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees -j $(JOBS)
+CHROMIUM  := /usr/bin/chromium
+SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: html strict serve test lint bench clean
+.PHONY: html strict serve test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +35,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check _ext tests conf.py
 	$(BIN)/ruff format --check _ext tests conf.py
 
-test: $(STAMP) lint strict  ## Lint, build the site strictly, run the test suite.
-	$(BIN)/python -m pytest -n $(JOBS)
+# The browser tests (tests/browser/) drive Debian's Chromium; Playwright downloads no browser.
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y chromium
+
+browser: $(CHROMIUM)  ## Install what the browser tests need (Debian's chromium).
+
+# --dist loadgroup keeps the browser tests on one worker: one site build, one Chromium.
+test: $(STAMP) lint strict $(CHROMIUM)  ## Lint, build the site strictly, run the test suite.
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 N ?= 6145
 SCALE ?= 0

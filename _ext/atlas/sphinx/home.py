@@ -49,8 +49,10 @@ def rows_years(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[R
 
 
 def rows_recent(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    """The latest ``:updated:`` dates first; studies updated the same day by title."""
-    dated = sorted((s for s in studies if s.updated), key=lambda s: (s.title.lower(), s.docname))
+    """The latest ``:updated:`` dates first; on the same day newest first, as browse sorts."""
+    dated = sorted(
+        (s for s in studies if s.updated), key=lambda s: (-(s.year or 0), s.title.lower())
+    )
     latest = sorted(dated, key=lambda s: s.updated or "", reverse=True)[:RECENT]
     return [[s.docname, s.title, s.updated, s.evidence, s.design, s.pem] for s in latest]
 
