@@ -17,10 +17,12 @@ SOURCE = ROOT / "source"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GENERATED = ("tags", "evidence")
 
-# The test site uses the project's own conf.py and vocabulary, with its own pages.
+# The test site uses the project's own conf.py, templates and vocabulary, with its own pages.
+# (conf.py names its templates relative to itself, which here is the test site's folder.)
 TEST_CONF = f"""
 exec(compile(open({str(ROOT / "conf.py")!r}).read(), "conf.py", "exec"))
 atlas_vocabulary = {str(SOURCE / "vocabulary.yaml")!r}
+templates_path = [{str(ROOT / "_templates")!r}]
 """
 
 

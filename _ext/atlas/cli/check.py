@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model.atlaswide import Identity, atlas_problems, identity_of, read_identity
 from ..model.fix import fix_text
-from ..model.page import check_file
+from ..model.page import check_file, decode_page
 from ..model.rulehelp import HELP
 from ..model.rules import Problem, Severity
 from .project import CommandError, Project, add_root_option, display, find_project
@@ -92,7 +92,9 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def _fix(path: Path, project: Project) -> None:
-    text = path.read_text("utf-8")
+    text, undecodable = decode_page(path.read_bytes())
+    if undecodable is not None:
+        return  # the check reports where the file stops being UTF-8
     fixed, changes = fix_text(text, project.vocabulary)
     if fixed == text:
         return
@@ -105,12 +107,10 @@ def _check_pages(pages: list[Path], project: Project) -> tuple[list[Finding], li
     today = datetime.date.today()
     findings, identities = [], []
     for path in pages:
-        try:
-            text = path.read_text("utf-8")
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{path} is not UTF-8 text ({error.reason}); save it as UTF-8"
-            ) from error
+        text, undecodable = decode_page(path.read_bytes())
+        if undecodable is not None:
+            findings.append(Finding(display(path), undecodable))
+            continue
         result = check_file(path, text, project.vocabulary, project.docname(path), today)
         findings += [Finding(display(path), problem) for problem in result.problems]
         if result.block is not None:

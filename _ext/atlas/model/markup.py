@@ -19,7 +19,9 @@ from .studyblock import FENCE_LINE, StudyBlock
 PROMPT_MARKER = "FILL IN"
 PROMPT = re.compile(rf"\b{PROMPT_MARKER}\b")
 HTML_START = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|\?|![A-Za-z])")
-CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+#: A code span opens with a whole run of backticks (as in CommonMark); starting inside a
+#: run made a line of backticks take quadratic time.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 LINK_TARGETS = (
     re.compile(r"\]\(\s*<?(?P<url>[^\s)>]*)"),  # [text](url)
     re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?\s*$"),  # [label]: url

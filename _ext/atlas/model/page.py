@@ -19,7 +19,18 @@ from .studyblock import StudyBlock, parse_block
 from .validate import check_block
 from .vocabulary import Vocabulary
 
-OPENING_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})\{study\}\s*$")
+#: MyST reads ``:::`` fences only with its colon_fence extension, which the atlas leaves
+#: off; the build would render such a block as Markdown, so it is no study block here either.
+OPENING_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\{study\}\s*$")
+#: Line ends as Sphinx and editors see them.
+LINE_END = re.compile(r"\r\n?|\n")
+#: Characters where ``str.splitlines`` breaks a line but Markdown and editors do not. MyST
+#: splits a directive's text with it, so a form feed would shift every later line number
+#: (and cut an option in two); a study page reads each of them as a space.
+HIDDEN_LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
+#: The longest page in the atlas is about 3,300 bytes. A page fifteen times that is a pasted
+#: paper or a mistake, and reading it would slow every build and check.
+MAX_PAGE_BYTES = 50_000
 
 
 @dataclass
@@ -39,7 +50,11 @@ def check_file(
     (the directive cannot: it sees the block, not the file).
     """
     result = StudyFile(path)
-    lines = text.splitlines()
+    too_large = size_problem(len(text.encode("utf-8", "surrogatepass")))
+    if too_large is not None:
+        result.problems.append(too_large)
+        return result
+    lines = page_lines(text)
     blocks = list(find_blocks(lines))
     if not blocks:
         result.problems.append(
@@ -66,6 +81,7 @@ def check_file(
     result.block = block
     result.study, problems = check_block(block, vocabulary, docname, today)
     problems += file_name_problems(path.stem, result.study)
+    problems += outside_block_problems(lines, blocks)
     result.problems = sorted(problems + result.problems, key=lambda problem: problem.line)
     return result
 
@@ -90,3 +106,80 @@ def find_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
         )
         yield index, end
         index = end + 1
+
+
+def page_lines(text: str) -> list[str]:
+    """The lines of a page as an editor numbers them, hidden line breaks made spaces."""
+    lines = LINE_END.split(text.translate(HIDDEN_LINE_BREAKS))
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
+def text_outside_blocks(lines: list[str], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of each run of non-blank lines outside the study blocks."""
+    inside = [False] * len(lines)
+    for start, end in blocks:
+        inside[start : end + 1] = [True] * (min(end, len(lines) - 1) - start + 1)
+    runs: list[tuple[int, int]] = []
+    for index, text in enumerate(lines):
+        if inside[index] or not text.strip():
+            continue
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
+
+
+def outside_block_problems(lines: list[str], blocks: list[tuple[int, int]]) -> list[Problem]:
+    """Text before, between or after the study blocks: the site does not show it.
+
+    MyST would render it unchecked (raw HTML, other directives, file includes), so
+    the build drops it, and this rule says so where the text starts.
+    """
+    if not blocks:
+        return []  # a page without a block gets NO_STUDY_BLOCK, which says it all
+    problems = []
+    for first, last in text_outside_blocks(lines, blocks):
+        where = f"line {first + 1}" if first == last else f"lines {first + 1} to {last + 1}"
+        problems.append(
+            Problem(
+                Rule.TEXT_OUTSIDE_BLOCK,
+                first + 1,
+                f"Text outside the {{study}} block ({where}) is not shown on the site. "
+                "Move it into a section of the block, or delete it.",
+            )
+        )
+    return problems
+
+
+def size_problem(size: int) -> Problem | None:
+    """A page over ``MAX_PAGE_BYTES`` is not read at all: it is reported at line 1."""
+    if size <= MAX_PAGE_BYTES:
+        return None
+    return Problem(
+        Rule.PAGE_TOO_LARGE,
+        1,
+        f"This page is {size:,} bytes; a study page may hold at most {MAX_PAGE_BYTES:,}. "
+        "It is not read until it is shorter: summarise the study in your own words "
+        "instead of pasting the paper.",
+    )
+
+
+def decode_page(data: bytes) -> tuple[str, None] | tuple[None, Problem]:
+    """The text of a page file, or the problem at its first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+        line = len(page_lines(before.decode("utf-8-sig") + "x"))
+        column = len(before[line_start:].decode("utf-8", "replace")) + 1
+        bad = data[error.start : error.end].hex(" ")
+        return None, Problem(
+            Rule.NOT_UTF8,
+            line,
+            f"This file is not UTF-8 text: the byte(s) {bad} at line {line}, column {column} "
+            "are not a letter. Save the file as UTF-8 in your editor; until then the site "
+            "leaves the page out.",
+            column,
+        )

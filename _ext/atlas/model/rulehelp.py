@@ -147,6 +147,18 @@ HELP: dict[Rule, RuleHelp] = {
         "Another page has almost the same title.",
         "Check whether both pages are one paper. If they are, keep one.",
     ),
+    Rule.PAGE_TOO_LARGE: RuleHelp(
+        "The page is larger than 50,000 bytes, so it is not read.",
+        "Summarise the study in your own words. Do not paste the paper or its abstract.",
+    ),
+    Rule.TEXT_OUTSIDE_BLOCK: RuleHelp(
+        "Text stands before or after the study block; the site does not show it.",
+        "Move it into a section inside the block, or delete it.",
+    ),
+    Rule.NOT_UTF8: RuleHelp(
+        "The file is not UTF-8 text, so the site leaves the page out.",
+        "Save the file as UTF-8 in your editor (often under 'Save as' or 'Encoding').",
+    ),
 }
 
 

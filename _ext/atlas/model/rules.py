@@ -64,6 +64,12 @@ class Rule(Enum):
     FILE_NAME = ("ATLAS075", "file-name")
     # Two pages with nearly the same title are often one paper entered twice.
     NEAR_DUPLICATE_TITLE = ("ATLAS076", "near-duplicate-title", Severity.WARNING)
+    # A page far longer than any summary is a pasted paper or a mistake; it is not read.
+    PAGE_TOO_LARGE = ("ATLAS077", "page-too-large")
+    # MyST renders text outside the {study} block unchecked, so the site drops it.
+    TEXT_OUTSIDE_BLOCK = ("ATLAS078", "text-outside-block")
+    # Bytes that are not UTF-8 cannot be read as text; the page is left out until saved right.
+    NOT_UTF8 = ("ATLAS079", "not-utf-8")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.severity = severity

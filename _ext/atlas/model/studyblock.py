@@ -13,8 +13,17 @@ from dataclasses import dataclass, field
 from .rules import Problem, Rule
 from .vocabulary import Vocabulary, suggest
 
-OPTION_LINE = re.compile(r"^:(?P<name>[A-Za-z][\w-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
-HEADING_LINE = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The value and heading text end at their last non-blank character. A lazy ``.*?`` before
+# ``[ \t]*$`` says the same but takes time quadratic in a run of spaces (one line of a
+# million spaces would hold a build for hours), so both are spelt with possessive runs.
+OPTION_LINE = re.compile(
+    r"^:(?P<name>[A-Za-z][\w-]*):(?:[ \t]+(?P<value>(?:[ \t]*+[^ \t\n])*+))?[ \t]*$"
+)
+HEADING_LINE = re.compile(
+    r"^ {0,3}(?P<marks>#{1,6})"
+    r"(?:[ \t]+(?P<text>(?:[^ \t\n]++|[ \t]++(?!(?:#++[ \t]*+)?$))*+))?"
+    r"(?:[ \t]+#+)?[ \t]*$"
+)
 FENCE_LINE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
 

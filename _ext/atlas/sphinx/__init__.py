@@ -19,6 +19,7 @@ from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
 from .browse import add_browse_assets, write_browse_index
 from .data import AtlasData, AtlasDomain
 from .exports import write_exports
+from .guard import keep_only_study_blocks, leave_out_unreadable_pages
 from .guide import VocabularyDirective
 from .indexes import (
     IndexDirective,
@@ -35,7 +36,16 @@ STATIC = Path(__file__).parent / "static"
 
 
 def add_static_path(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(STATIC))
+    """Add the extension's CSS and scripts; relative to conf.py when below it.
+
+    Sphinx hashes this setting into ``.buildinfo``: an absolute path would make
+    two checkouts of the same sources build different bytes.
+    """
+    confdir = Path(app.confdir).resolve()
+    static = STATIC.resolve()
+    config.html_static_path.append(
+        static.relative_to(confdir).as_posix() if static.is_relative_to(confdir) else str(static)
+    )
 
 
 def prepare(app: Sphinx) -> None:
@@ -80,6 +90,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_browse_index)
     app.connect("build-finished", index_site)
     app.connect("env-get-outdated", reread_on_vocabulary_change)
+    app.connect("env-before-read-docs", leave_out_unreadable_pages)
+    app.connect("source-read", keep_only_study_blocks)
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
     app.connect("doctree-resolved", resolve_links)

@@ -12,6 +12,7 @@ every value is escaped. Links to other atlas pages are written as
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlencode
@@ -25,6 +26,9 @@ from .data import LEVELS_DIR, term_anchor
 
 CARD = "sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm atlas-card"
 EXTERNAL = 'class="reference external" rel="noopener noreferrer"'
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
+#: A link with a scheme (https:, mailto:) or to another host (//host/...) leaves the site.
+LEAVES_THE_SITE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 
 
 def _markdown() -> MarkdownIt:
@@ -32,13 +36,17 @@ def _markdown() -> MarkdownIt:
     md.enable(["replacements", "smartquotes", "strikethrough"])
     md.disable(["image"])  # no third-party images in a reader's browser
 
-    def link_open(tokens, index, options, env):
+    # markdown-it lets data: image links through; a study page links to no data: at all.
+    md.validateLink = lambda url: not url.strip().lower().startswith(UNSAFE_SCHEMES)
+
+    # markdown-it binds render rules to the renderer, so it arrives as the first argument.
+    def link_open(renderer, tokens, index, options, env):
         token = tokens[index]
         href = token.attrGet("href") or ""
-        if href.startswith(("http://", "https://")):
+        if LEAVES_THE_SITE.match(href):
             token.attrSet("class", "reference external")
             token.attrSet("rel", "noopener noreferrer")
-        return md.renderer.renderToken(tokens, index, options, env)
+        return renderer.renderToken(tokens, index, options, env)
 
     md.add_render_rule("link_open", link_open)
     return md

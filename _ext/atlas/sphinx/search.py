@@ -9,6 +9,7 @@ when the build has written HTML newer than the current search index.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,9 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
         if all(page.stat().st_mtime_ns <= indexed for page in outdir.rglob("*.html")):
             return
     logger.info("indexing the site for search with Pagefind...")
+    # Pagefind names its files by content and never deletes old ones: without
+    # this, every rebuild would leave the last index's files in the bundle.
+    shutil.rmtree(outdir / BUNDLE, ignore_errors=True)
     command = [
         sys.executable,
         "-m",

@@ -1,0 +1,197 @@
+"""Read a built site the way a browser would, to find what could run, load or leak.
+
+The hostile-input, privacy and invariant tests share these scans, so "live
+script", "third party" and "external link" mean one thing in all of them.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+#: Attributes a browser follows or loads as a URL.
+URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcset",
+    "ping",
+)
+#: Elements that embed other documents or change how the page itself is read.
+#: (Forms are the theme's search box; where they send to is checked as a URL.)
+FORBIDDEN_ELEMENTS = ("iframe", "frame", "object", "embed", "base", "applet")
+#: Elements that load something into the page: they must load it from the site itself.
+LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
+           "audio": "src", "track": "src", "embed": "src", "object": "data"}  # fmt: skip
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)|@import\s+['"]([^'"]+)""")
+
+
+@dataclass
+class Page:
+    """One built HTML file: where it is, its text, and its parsed tree."""
+
+    outdir: Path
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.relative_to(self.outdir).as_posix()
+
+    @cached_property
+    def text(self) -> str:
+        return self.path.read_text("utf-8")
+
+    @cached_property
+    def soup(self) -> BeautifulSoup:
+        return BeautifulSoup(self.text, "html.parser")
+
+
+def pages(outdir: Path) -> Iterator[Page]:
+    """Every HTML page of the site, in a stable order."""
+    for path in sorted(outdir.rglob("*.html")):
+        yield Page(outdir, path)
+
+
+def browser_url(value: str) -> str:
+    """A URL as a browser reads it: entities decoded, controls and spaces dropped."""
+    return "".join(c for c in html.unescape(value) if ord(c) > 32 and ord(c) != 127)
+
+
+def unsafe_scheme(value: str) -> str | None:
+    plain = browser_url(value).lower()
+    return next((s for s in ("javascript:", "vbscript:", "data:") if plain.startswith(s)), None)
+
+
+def live_markup(page: Page, known_inline: set[str]) -> list[str]:
+    """Everything on the page that could run code: the list is empty on a safe page.
+
+    ``known_inline`` holds the theme's own inline ``<script>`` and ``<style>``
+    texts, taken from a page no contributor wrote.
+    """
+    found = []
+    for tag in page.soup.find_all(True):
+        for attribute, value in tag.attrs.items():
+            if attribute.lower().startswith("on"):
+                found.append(f"{page.name}: <{tag.name} {attribute}=...>")
+            if attribute.lower() in URL_ATTRIBUTES:
+                for one in value if isinstance(value, list) else [value]:
+                    if unsafe_scheme(one):
+                        found.append(f"{page.name}: <{tag.name} {attribute}={one!r}>")
+        if tag.name in FORBIDDEN_ELEMENTS:
+            found.append(f"{page.name}: <{tag.name}>")
+        if tag.name == "meta" and (tag.get("http-equiv") or "").lower() == "refresh":
+            found.append(f"{page.name}: <meta http-equiv=refresh>")
+        inline = tag.name in ("script", "style") and not tag.get("src")
+        if inline and tag.get_text() not in known_inline:
+            found.append(f"{page.name}: inline <{tag.name}> {tag.get_text()[:60]!r}")
+        if tag.name == "script" and tag.get("src") and not _is_site_asset(page, tag["src"]):
+            found.append(f"{page.name}: <script src={tag['src']!r}>")
+    # What an HTML parser other than BeautifulSoup might see: count script tags in the text.
+    raw_scripts = len(re.findall(r"<script\b", page.text, re.IGNORECASE))
+    if raw_scripts != len(page.soup.find_all("script")):
+        found.append(f"{page.name}: {raw_scripts} '<script' in the text, parsed differently")
+    return found
+
+
+def inline_code(page: Page) -> set[str]:
+    """The texts of a page's inline scripts and style sheets."""
+    return {tag.get_text() for tag in page.soup.find_all(["script", "style"]) if not tag.get("src")}
+
+
+def _is_site_asset(page: Page, url: str) -> bool:
+    """A relative URL to a file the site ships in ``_static/`` or Pagefind's bundle."""
+    if SCHEME.match(url) or url.startswith("//"):
+        return False
+    target = resolve(page, url)
+    return target is not None and target.split("/")[0] in ("_static", "pagefind")
+
+
+def resolve(page: Page, url: str) -> str | None:
+    """The site path a relative URL points at, or None if it leaves the site root."""
+    path = unquote(urlsplit(url).path)
+    if not path:
+        return page.name
+    base = posixpath.dirname(page.name)
+    joined = posixpath.normpath(posixpath.join(base, path))
+    return None if joined.startswith("..") or path.startswith("/") else joined
+
+
+def leaves_the_site(url: str) -> bool:
+    return bool(SCHEME.match(url)) or url.startswith("//")
+
+
+def same_site(url: str, site: str) -> bool:
+    """Whether an absolute URL points inside the site's own published address."""
+    return browser_url(url).startswith(site)
+
+
+def third_party_loads(page: Page, site: str) -> list[str]:
+    """Scripts, style sheets, fonts, images and frames loaded from anywhere but the site."""
+    found = []
+    for tag in page.soup.find_all(True):
+        url = None
+        if tag.name in LOADING:
+            url = tag.get(LOADING[tag.name])
+        elif tag.name == "link":
+            rel = {value.lower() for value in tag.get("rel") or []}
+            # Stylesheets, fonts and icons load; "canonical", "next" and the like only name.
+            if rel & {"stylesheet", "preload", "prefetch", "icon", "modulepreload",
+                      "manifest", "apple-touch-icon", "dns-prefetch", "preconnect"}:  # fmt: skip
+                url = tag.get("href")
+        if url and leaves_the_site(url) and not same_site(url, site):
+            found.append(f"{page.name}: <{tag.name} {url!r}>")
+        srcset = tag.get("srcset")
+        if srcset and any(leaves_the_site(part.split()[0]) for part in srcset.split(",")):
+            found.append(f"{page.name}: <{tag.name} srcset={srcset!r}>")
+        style = tag.get("style")
+        if style:
+            found += [
+                f"{page.name}: style url {u!r}" for u in css_urls(style) if leaves_the_site(u)
+            ]
+    return found
+
+
+def css_urls(css: str) -> list[str]:
+    """Every ``url(...)`` and ``@import`` target in a style sheet."""
+    return [first or second for first, second in CSS_URL.findall(css)]
+
+
+def external_links_without_rel(page: Page) -> list[str]:
+    """Links that leave the site but would send a referrer or give the new page an opener."""
+    found = []
+    for link in page.soup.find_all(["a", "area"], href=True):
+        if not leaves_the_site(browser_url(link["href"])):
+            continue
+        rel = {value.lower() for value in link.get("rel") or []}
+        if not {"noopener", "noreferrer"} <= rel:
+            found.append(f"{page.name}: <a href={link['href']!r} rel={sorted(rel)}>")
+    return found
+
+
+def element_ids(page: Page) -> set[str]:
+    return {tag["id"] for tag in page.soup.find_all(id=True)} | {
+        tag["name"] for tag in page.soup.find_all("a", attrs={"name": True})
+    }
+
+
+def internal_links(page: Page) -> Iterator[tuple[Tag, str, str]]:
+    """(element, attribute, URL) for each href or src that stays on the site."""
+    for tag in page.soup.find_all(True):
+        for attribute in ("href", "src"):
+            url = tag.get(attribute)
+            if isinstance(url, str) and not leaves_the_site(url):
+                yield tag, attribute, url
