@@ -6,15 +6,20 @@ script", "third party" and "external link" mean one thing in all of them.
 
 from __future__ import annotations
 
+import datetime
 import html
+import json
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from atlas.model.page import check_file, decode_page
+from atlas.model.vocabulary import load_vocabulary
 from bs4 import BeautifulSoup, Tag
 
 #: Attributes a browser follows or loads as a URL.
@@ -58,6 +63,13 @@ class Page:
     @cached_property
     def soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.text, "html.parser")
+
+    @cached_property
+    def ids(self) -> set[str]:
+        """What a #fragment can point at: element ids and named anchors."""
+        return {tag["id"] for tag in self.soup.find_all(id=True)} | {
+            tag["name"] for tag in self.soup.find_all("a", attrs={"name": True})
+        }
 
 
 def pages(outdir: Path) -> Iterator[Page]:
@@ -182,12 +194,6 @@ def external_links_without_rel(page: Page) -> list[str]:
     return found
 
 
-def element_ids(page: Page) -> set[str]:
-    return {tag["id"] for tag in page.soup.find_all(id=True)} | {
-        tag["name"] for tag in page.soup.find_all("a", attrs={"name": True})
-    }
-
-
 def internal_links(page: Page) -> Iterator[tuple[Tag, str, str]]:
     """(element, attribute, URL) for each href or src that stays on the site."""
     for tag in page.soup.find_all(True):
@@ -195,3 +201,91 @@ def internal_links(page: Page) -> Iterator[tuple[Tag, str, str]]:
             url = tag.get(attribute)
             if isinstance(url, str) and not leaves_the_site(url):
                 yield tag, attribute, url
+
+
+def linked_docs(page: Page, selector: str) -> list[str]:
+    """Documents linked from the elements ``selector`` picks, as docnames, in page order."""
+    found = []
+    for link in page.soup.select(selector):
+        target = resolve(page, link.get("href", ""))
+        if target is not None and target.endswith(".html"):
+            found.append(target.removesuffix(".html"))
+    return found
+
+
+def broken_internal_links(outdir: Path) -> list[str]:
+    """Every href or src on the site that names a missing file or a missing #id."""
+    all_pages = {page.name: page for page in pages(outdir)}
+    broken = []
+    for page in all_pages.values():
+        for tag, attribute, url in internal_links(page):
+            target = resolve(page, url)
+            fragment = urlsplit(url).fragment
+            if target is None or not (outdir / target).is_file():
+                broken.append(f"{page.name}: <{tag.name} {attribute}={url!r}> (no file)")
+            elif fragment and target in all_pages and fragment not in all_pages[target].ids:
+                broken.append(f"{page.name}: <{tag.name} {attribute}={url!r}> (no such id)")
+    return broken
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Where a study file must appear, as the shared model reads it (as ``atlas check`` does)."""
+
+    docname: str
+    #: False for a file the model finds no study in, or cannot read.
+    is_study: bool
+    evidence: str | None
+    tags: tuple[str, ...]
+
+
+def expected_listings(srcdir: Path, today: datetime.date) -> list[Listing]:
+    """Every file in ``studies/``: is it a study, and on which level and tag pages."""
+    vocabulary = load_vocabulary(srcdir / "vocabulary.yaml")
+    listings = []
+    for path in sorted((srcdir / "studies").glob("*.md")):
+        docname = f"studies/{path.stem}"
+        text, undecodable = decode_page(path.read_bytes())
+        study = None
+        if undecodable is None:
+            study = check_file(path, text, vocabulary, docname, today).study
+        listings.append(
+            Listing(
+                docname, study is not None, study and study.evidence, study.tags if study else ()
+            )
+        )
+    return listings
+
+
+def lost_or_doubled(
+    outdir: Path, listings: list[Listing], levels: list[str], tags: list[str]
+) -> list[str]:
+    """Each study once in studies.json, once on its level page, once on each of its tag pages.
+
+    A file that is no study appears nowhere. Every mismatch is one line of the result.
+    """
+    exported = Counter(
+        record["id"]
+        for record in json.loads((outdir / "studies.json").read_text("utf-8"))["studies"]
+    )
+    pages_by_name = {page.name: page for page in pages(outdir)}
+    table = "table.atlas-study-table tbody tr td:first-child a"
+    on_level = {
+        level: Counter(linked_docs(pages_by_name[f"evidence/{level.lower()}.html"], table))
+        for level in levels
+    }
+    on_tag = {tag: Counter(linked_docs(pages_by_name[f"tags/{tag}.html"], table)) for tag in tags}
+    problems = []
+    for listing in listings:
+        doc = listing.docname
+        if exported[doc] != listing.is_study:
+            problems.append(f"{doc}: {exported[doc]} times in studies.json")
+        for level, listed in on_level.items():
+            if listed[doc] != (listing.is_study and listing.evidence == level):
+                problems.append(f"{doc}: {listed[doc]} times on evidence/{level.lower()}")
+        for tag, listed in on_tag.items():
+            if listed[doc] != (listing.is_study and tag in listing.tags):
+                problems.append(f"{doc}: {listed[doc]} times on tags/{tag}")
+    known = {listing.docname for listing in listings}
+    problems += [f"{doc}: exported but no such file" for doc in exported if doc not in known]
+    return problems

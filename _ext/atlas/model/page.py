@@ -174,12 +174,11 @@ def decode_page(data: bytes) -> tuple[str, None] | tuple[None, Problem]:
         line_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
         line = len(page_lines(before.decode("utf-8-sig") + "x"))
         column = len(before[line_start:].decode("utf-8", "replace")) + 1
-        bad = data[error.start : error.end].hex(" ")
+        bad = " ".join(f"0x{byte:02x}" for byte in data[error.start : error.end])
         return None, Problem(
             Rule.NOT_UTF8,
             line,
-            f"This file is not UTF-8 text: the byte(s) {bad} at line {line}, column {column} "
-            "are not a letter. Save the file as UTF-8 in your editor; until then the site "
-            "leaves the page out.",
+            f"This file is not UTF-8 text: {bad} at column {column} cannot be read. Save the "
+            "file as UTF-8 in your editor; until then the site leaves the page out.",
             column,
         )
