@@ -26,6 +26,7 @@ EXTRA_FOLDS = str.maketrans(
 )  # fmt: skip
 SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNKNOWN_AUTHOR = "unknown"
+NO_TITLE_WORDS = "study"
 
 
 def fold(text: str) -> str:
@@ -62,9 +63,13 @@ def title_words(title: str, count: int = 2) -> list[str]:
 
 
 def study_slug(authors: Sequence[str], year: int, title: str) -> str:
-    """The page name of a study; ``unknown-<year>-...`` when nobody is named."""
+    """The page name of a study; ``unknown-<year>-...`` when nobody is named.
+
+    A title without Latin letters or digits (Cyrillic, Chinese) gives no words;
+    ``study`` stands in, because the file-name rule wants a word after the year.
+    """
     first = author_slug(authors[0]) if authors else UNKNOWN_AUTHOR
-    return "-".join([first, str(year), *title_words(title)])
+    return "-".join([first, str(year), *(title_words(title) or [NO_TITLE_WORDS])])
 
 
 def file_name_problems(stem: str, study: Study) -> list[Problem]:
