@@ -310,4 +310,20 @@ CASES = [
         "## Observed finding",
         "'## Observed finding' is probably it",
     ),
+    Case(
+        "retraction-without-notice",
+        ":updated: 2026-03-01",
+        ":updated: 2026-03-01\n:retracted: 2021-01-05",
+        "ATLAS082",
+        ":retracted:",
+        "':retraction-notice:' as well",
+    ),
+    Case(
+        "lineage-names-a-path",
+        ":updated: 2026-03-01",
+        ":updated: 2026-03-01\n:replicates: studies/Beta.md",
+        "ATLAS083",
+        ":replicates:",
+        "file names of other study pages",
+    ),
 ]

@@ -172,5 +172,7 @@ def test_new_rules_keep_existing_codes_and_are_appended_last():
     assert Rule(("ATLAS070", "raw-html")) is Rule.RAW_HTML  # published codes keep their rule
     warnings = {rule for rule in Rule if rule.severity is Severity.WARNING}
     assert warnings == {
-        Rule.CAUSAL_WORDING, Rule.MEDICAL_ADVICE, Rule.NEAR_DUPLICATE_TITLE,
+        Rule.CAUSAL_WORDING,
+        Rule.MEDICAL_ADVICE,
+        Rule.NEAR_DUPLICATE_TITLE,
     }

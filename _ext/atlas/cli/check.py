@@ -12,9 +12,16 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.atlaswide import Identity, atlas_problems, identity_of, read_identity
+from ..model.atlaswide import (
+    Identity,
+    atlas_problems,
+    identity_of,
+    missing_lineage_targets,
+    read_identity,
+)
 from ..model.fix import fix_text
 from ..model.page import check_file, decode_page
+from ..model.record import Study
 from ..model.rulehelp import HELP
 from ..model.rules import Problem, Severity
 from .project import CommandError, Project, add_root_option, display, find_project
@@ -57,9 +64,15 @@ def run(args: argparse.Namespace) -> int:
     if args.fix:
         for path in pages:
             _fix(path, project)
-    findings, identities = _check_pages(pages, project)
+    findings, identities, studies = _check_pages(pages, project)
     identities += _context(project, {path.absolute() for path in pages})
     asked = {project.docname(path) for path in pages}
+    known = {identity.docname for identity in identities}
+    findings += [
+        Finding(display(path), problem)
+        for path, study in studies
+        for problem in missing_lineage_targets(study, known)
+    ]
     findings += [
         Finding(display(page.path), problem)
         for page, problem in atlas_problems(identities, report_on=asked)
@@ -103,9 +116,11 @@ def _fix(path: Path, project: Project) -> None:
         print(f"{display(path)}:{change.line}: fixed: {change.what}")
 
 
-def _check_pages(pages: list[Path], project: Project) -> tuple[list[Finding], list[Identity]]:
+def _check_pages(
+    pages: list[Path], project: Project
+) -> tuple[list[Finding], list[Identity], list[tuple[Path, Study]]]:
     today = datetime.date.today()
-    findings, identities = [], []
+    findings, identities, studies = [], [], []
     for path in pages:
         text, undecodable = decode_page(path.read_bytes())
         if undecodable is not None:
@@ -115,7 +130,9 @@ def _check_pages(pages: list[Path], project: Project) -> tuple[list[Finding], li
         findings += [Finding(display(path), problem) for problem in result.problems]
         if result.block is not None:
             identities.append(identity_of(result.block, path, project.docname(path)))
-    return findings, identities
+        if result.study is not None:
+            studies.append((path, result.study))
+    return findings, identities, studies
 
 
 def _context(project: Project, checked: set[Path]) -> list[Identity]:

@@ -147,6 +147,22 @@ HELP: dict[Rule, RuleHelp] = {
         "Another page has almost the same title.",
         "Check whether both pages are one paper. If they are, keep one.",
     ),
+    Rule.LINEAGE_TARGET_MISSING: RuleHelp(
+        "A lineage option names a study page that does not exist.",
+        "Use the other page's file name without '.md', as it is in source/studies/.",
+    ),
+    Rule.LINEAGE_TO_ITSELF: RuleHelp(
+        "A lineage option names the page it is on.",
+        "Name the other study's page, or remove the option.",
+    ),
+    Rule.RETRACTION_INCOMPLETE: RuleHelp(
+        "A retraction is given without its date or without its notice.",
+        "Give both ':retracted: YYYY-MM-DD' and ':retraction-notice:' with the notice's DOI.",
+    ),
+    Rule.BAD_STUDY_REFERENCE: RuleHelp(
+        "A lineage option holds something that is not a page name.",
+        "Write page names in lower case with hyphens, separated by commas, without '.md'.",
+    ),
     Rule.PAGE_TOO_LARGE: RuleHelp(
         "The page is larger than 50,000 bytes, so it is not read.",
         "Summarise the study in your own words. Do not paste the paper or its abstract.",

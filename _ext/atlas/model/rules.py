@@ -64,6 +64,14 @@ class Rule(Enum):
     FILE_NAME = ("ATLAS075", "file-name")
     # Two pages with nearly the same title are often one paper entered twice.
     NEAR_DUPLICATE_TITLE = ("ATLAS076", "near-duplicate-title", Severity.WARNING)
+    # A lineage link must land on a page of the atlas, or readers follow it into nothing.
+    LINEAGE_TARGET_MISSING = ("ATLAS080", "lineage-target-missing")
+    # A study cannot replicate or follow up itself; the link is a slip.
+    LINEAGE_TO_ITSELF = ("ATLAS081", "lineage-to-itself")
+    # A retraction banner needs both the date and the notice, so readers can check it.
+    RETRACTION_INCOMPLETE = ("ATLAS082", "retraction-incomplete")
+    # Lineage options name other pages by their file name, without folder or .md.
+    BAD_STUDY_REFERENCE = ("ATLAS083", "bad-study-reference")
     # A page far longer than any summary is a pasted paper or a mistake; it is not read.
     PAGE_TOO_LARGE = ("ATLAS077", "page-too-large")
     # MyST renders text outside the {study} block unchecked, so the site drops it.

@@ -21,6 +21,7 @@ from .data import AtlasData, AtlasDomain
 from .exports import write_exports
 from .guard import keep_only_study_blocks, leave_out_unreadable_pages
 from .guide import VocabularyDirective
+from .history import load_history, reread_on_history_change
 from .indexes import (
     IndexDirective,
     atlas_index,
@@ -28,6 +29,7 @@ from .indexes import (
     index_docs_to_rewrite,
     write_index_pages,
 )
+from .lineage import fill_lineage, pages_to_rewrite
 from .links import external_links_keep_no_referrer, resolve_links
 from .search import index_site, use_pagefind
 from .study import StudyDirective
@@ -83,18 +85,23 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("atlas-index", IndexDirective)
     app.add_directive("atlas-vocabulary", VocabularyDirective)
     app.add_css_file("atlas.css")
+    app.add_js_file("atlas-copy.js", loading_method="defer")
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", prepare)
+    app.connect("builder-inited", load_history)
     app.connect("builder-inited", use_pagefind)
     app.connect("build-finished", write_exports)
     app.connect("build-finished", write_browse_index)
     app.connect("build-finished", index_site)
     app.connect("env-get-outdated", reread_on_vocabulary_change)
+    app.connect("env-get-outdated", reread_on_history_change)
     app.connect("env-before-read-docs", leave_out_unreadable_pages)
     app.connect("source-read", keep_only_study_blocks)
     app.connect("env-updated", index_docs_to_rewrite)
+    app.connect("env-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
     app.connect("doctree-resolved", resolve_links)
+    app.connect("doctree-resolved", fill_lineage)
     app.connect("html-page-context", external_links_keep_no_referrer)
     app.connect("html-page-context", add_browse_assets)
     return {

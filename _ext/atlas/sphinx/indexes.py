@@ -28,7 +28,7 @@ from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
 from . import home
 from .data import LEVELS_DIR, AtlasData
-from .render import internal, table
+from .render import external, internal, table
 from .study import warn
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,15 @@ Row = list[str | int | None]
 
 
 def _study_row(study: Study) -> Row:
-    return [study.docname, study.title, study.year, study.evidence, study.design, study.pem]
+    return [
+        study.docname,
+        study.title,
+        study.year,
+        study.evidence,
+        study.design,
+        study.pem,
+        bool(study.retracted),
+    ]
 
 
 def _rows_level(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
@@ -112,7 +120,11 @@ def _rows_tag(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Ro
 
 def _rows_levels(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
     return [
-        [level.key, sum(s.evidence == level.key for s in studies)]
+        [
+            level.key,
+            sum(s.evidence == level.key for s in studies),
+            sum(s.evidence == level.key and bool(s.retracted) for s in studies),
+        ]
         for level in vocabulary.evidence_levels
     ]
 
@@ -125,7 +137,15 @@ def _by_year(studies: list[Study]) -> list[Study]:
     return sorted(studies, key=lambda s: (-(s.year or 0), s.title.lower(), s.docname))
 
 
+def _rows_retractions(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    retracted = sorted(
+        (s for s in studies if s.retracted), key=lambda s: (s.retracted, s.docname), reverse=True
+    )
+    return [[*_study_row(s), s.retracted, s.retraction_notice] for s in retracted]
+
+
 ROWS: dict[str, Callable[[list[Study], Vocabulary, str], list[Row]]] = {
+    "retractions": _rows_retractions,
     "level": _rows_level,
     "tag": _rows_tag,
     "levels": _rows_levels,
@@ -226,11 +246,12 @@ class IndexRenderer:
 
     def levels(self, rows: list[Row], key: str) -> str:
         cells = []
-        for code, count in rows:
+        for code, count, retracted in rows:
             level = self.vocabulary.term("evidence_levels", str(code))
             link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
-            cells.append([link, escape(level.definition), str(count)])
-        total = sum(int(count or 0) for _, count in rows)
+            flag = f" ({retracted} retracted)" if retracted else ""
+            cells.append([link, escape(level.definition), f"{count}{flag}"])
+        total = sum(int(count or 0) for _, count, _ in rows)
         return f"<p>{_studies_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
             ["Level", "What it means", "Studies"], cells, "atlas-levels"
         )
@@ -268,18 +289,36 @@ class IndexRenderer:
     def recent(self, rows: list[Row], key: str) -> str:
         return self.home.recent(rows)
 
+    def retractions(self, rows: list[Row], key: str) -> str:
+        if not rows:
+            return '<p class="atlas-count">No study in the atlas has been retracted.</p>'
+        cells = []
+        for row in rows:
+            docname, title, year, *_, date, notice = row
+            link = self._link(str(docname), str(title))
+            notice_link = external(f"https://doi.org/{notice}", str(notice)) if notice else "?"
+            cells.append([link, str(year or "?"), escape(str(date)), notice_link])
+        return (
+            f'<p class="atlas-count">{_studies_phrase(len(rows))} retracted, latest first.</p>\n'
+            + table(["Study", "Year", "Retracted on", "Notice"], cells, "atlas-study-table")
+        )
+
     def _count(self, rows: list[Row], where: str) -> str:
         if not rows:
             return f'<p class="atlas-count">No studies {where} yet.</p>'
-        return f'<p class="atlas-count">{_studies_phrase(len(rows))} {where}, newest first.</p>\n'
+        retracted = sum(bool(row[6]) for row in rows)
+        flag = f" ({retracted} retracted)" if retracted else ""
+        phrase = f"{_studies_phrase(len(rows))} {where}{flag}, newest first."
+        return f'<p class="atlas-count">{phrase}</p>\n'
 
     def _studies(self, rows: list[Row], show_level: bool) -> str:
         if not rows:
             return ""
         headers = ["Study", "Year"] + (["Level"] if show_level else []) + ["Design", "PEM"]
         cells = []
-        for docname, title, year, evidence, design, pem in rows:
-            row = [self._link(str(docname), str(title)), str(year or "?")]
+        for docname, title, year, evidence, design, pem, retracted in rows:
+            flag = ' <span class="atlas-flag-retracted">Retracted</span>' if retracted else ""
+            row = [self._link(str(docname), str(title)) + flag, str(year or "?")]
             if show_level:
                 row.append(
                     self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))

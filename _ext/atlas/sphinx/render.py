@@ -19,12 +19,15 @@ from urllib.parse import urlencode
 
 from markdown_it import MarkdownIt
 
+from ..model import citation
 from ..model.record import Study
 from ..model.studyblock import StudyBlock
 from ..model.vocabulary import Vocabulary
 from .data import LEVELS_DIR, term_anchor
 
 CARD = "sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm atlas-card"
+#: Where lineage links go in a study body; replaced at write time (see lineage.py).
+LINEAGE_MARKER = "<!-- atlas:lineage -->"
 EXTERNAL = 'class="reference external" rel="noopener noreferrer"'
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
 #: A link with a scheme (https:, mailto:) or to another host (//host/...) leaves the site.
@@ -118,6 +121,23 @@ class StudyHtml:
             parts.append(self.term_link(table, key, badge))
         return f'<p class="atlas-badges" aria-label="Classification">{" ".join(parts)}</p>'
 
+    def retraction_banner(self) -> str:
+        """Above everything else on a retracted paper's page; empty for other studies."""
+        study = self.study
+        if not study.retracted:
+            return ""
+        date = datetime.date.fromisoformat(study.retracted)
+        notice = ""
+        if study.retraction_notice:
+            link = external(f"https://doi.org/{study.retraction_notice}", "the retraction notice")
+            notice = f" Read {link}."
+        return (
+            '<div class="atlas-retracted" role="note" aria-label="Retracted paper">'
+            f"<p><strong>Retracted.</strong> The journal withdrew this paper on "
+            f'<time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>.{notice} '
+            "This page describes what the paper claimed; do not rely on its findings.</p></div>"
+        )
+
     def body(self, repository: str, branch: str, source: str, page_url: str) -> str:
         parts = [self.byline()]
         for spec in self.vocabulary.sections:
@@ -125,8 +145,11 @@ class StudyHtml:
             if text is not None and text.text:
                 parts.append(self.card(spec.key, spec.label, MARKDOWN.render(text.text)))
         parts += [
+            # Filled at write time: lineage links, including those other pages make here.
+            LINEAGE_MARKER,
             self.tags(),
             self.card("metadata", "Metadata", self.metadata()),
+            self.citations(page_url),
             self.pem_explainer(),
             self.actions(repository, branch, source, page_url),
         ]
@@ -202,16 +225,39 @@ class StudyHtml:
                 "evidence_levels", level.key, escape(f"{level.key} {level.label}")
             )
             rows.append(("Evidence level", f"{link}: {escape(level.definition)}"))
-        if study.updated:
-            date = datetime.date.fromisoformat(study.updated)
-            rows.append(
-                (
-                    "Last updated",
-                    f'<time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>',
-                )
+        if study.last_updated:
+            rows.append(("Last updated", _date(study.last_updated)))
+        if study.history:
+            revisions = "".join(
+                f"<li>{_date(date)}: {escape(subject)}</li>" for date, subject in study.history
             )
+            rows.append(("Revisions", f'<ol class="atlas-history">{revisions}</ol>'))
         items = "".join(f"<dt>{name}</dt><dd><p>{value}</p></dd>" for name, value in rows)
         return f'<dl class="atlas-metadata">{items}</dl>\n'
+
+    def citations(self, page_url: str) -> str:
+        """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line."""
+        study = self.study
+        updated = datetime.date.fromisoformat(study.last_updated or "1970-01-01")
+        blocks = [
+            ("reference", "The paper", citation.reference(study)),
+            ("bibtex", "BibTeX", citation.bibtex([study]).strip()),
+            ("ris", "RIS", citation.ris([study]).strip()),
+            ("entry", "This atlas entry", citation.atlas_entry(study, updated, page_url)),
+        ]
+        parts = "".join(
+            f'<div class="atlas-cite-block"><p class="atlas-cite-label">{label}</p>'
+            f'<pre id="cite-{key}">{escape(text)}</pre>'
+            f'<button type="button" class="atlas-copy" data-copy="cite-{key}">'
+            f'Copy<span class="visually-hidden"> {label}</span></button></div>'
+            for key, label, text in blocks
+        )
+        return (
+            '<details class="atlas-cite" id="cite"><summary>Cite this study</summary>'
+            "<p>Cite the paper itself in your work. Cite the atlas entry only when you "
+            f'mean this page\'s reading of it.</p>{parts}<p class="atlas-copy-status" '
+            'role="status" aria-live="polite"></p></details>'
+        )
 
     def pem_explainer(self) -> str:
         link = internal(doc_link(self.guide, "pem-explainer"), "How the atlas works →")
@@ -232,6 +278,13 @@ class StudyHtml:
             '<p class="atlas-actions">Spotted an error in this entry? '
             f'{report}<span class="atlas-sep"> · </span>{edit}</p>'
         )
+
+
+def _date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    date = datetime.date.fromisoformat(iso)
+    return f'<time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>'
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str) -> str:
