@@ -181,7 +181,8 @@ def _year_chart(counts: list[tuple[int, int]], title: str, summary: str) -> str:
     """A bar per year as inline SVG that stretches to the page width without distortion.
 
     Bars are placed in percentages of the width and text in pixels, so labels
-    keep their size on a phone and on a wide screen.
+    keep their size on a phone and on a wide screen. The gridline numbers sit
+    in a column of their own beside the chart, where no bar can cover them.
     """
     slots = len(counts)
     peak = max(count for _, count in counts) or 1
@@ -190,12 +191,11 @@ def _year_chart(counts: list[tuple[int, int]], title: str, summary: str) -> str:
         f'<title id="atlas-years-title">{escape(title)}</title>',
         f'<desc id="atlas-years-desc">{escape(summary)}</desc>',
     ]
+    scale = []
     for tick in range(step, peak + 1, step):
         y = CHART_TOP + CHART_PLOT * (1 - tick / peak)
-        parts.append(
-            f'<line class="atlas-chart-grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="atlas-chart-tick" x="0" y="{y - 3:.1f}">{tick:,}</text>'
-        )
+        parts.append(f'<line class="atlas-chart-grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>')
+        scale.append(f'<span style="top: {y:.1f}px">{tick:,}</span>')
     label_every = 1 if slots <= 12 else 5
     for slot, (year, count) in enumerate(counts):
         height = CHART_PLOT * count / peak
@@ -215,10 +215,16 @@ def _year_chart(counts: list[tuple[int, int]], title: str, summary: str) -> str:
     parts.append(
         f'<line class="atlas-chart-axis" x1="0" x2="100%" y1="{baseline}" y2="{baseline}"/>'
     )
-    return (
+    svg = (
         f'<svg class="atlas-chart" role="img" width="100%" height="{CHART_HEIGHT}" '
         'aria-labelledby="atlas-years-title atlas-years-desc" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
+    # The numbers are decoration for the eye; the table below gives every count.
+    return (
+        '<div class="atlas-chart-frame">'
+        f'<div class="atlas-chart-scale" aria-hidden="true">{"".join(scale)}</div>'
+        f"{svg}</div>"
     )
 
 

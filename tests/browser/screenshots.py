@@ -1,0 +1,55 @@
+"""Screenshots of the home, browse and search pages, light and dark, phone and desktop.
+
+Not a test: the pictures are for a person to look at. Usage::
+
+    .venv/bin/python tests/browser/screenshots.py SITE OUT_FOLDER
+
+Dark mode is the reader's system setting (``prefers-color-scheme``), which
+furo follows until the reader picks a theme with its toggle.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+PAGES = {
+    "home": "index.html",
+    "browse": "browse.html?level=E1&pem=required&tag=symptom-fatigue",
+    "search": "search.html?q=fatigue",
+}
+WIDTHS = (390, 1280)
+
+
+def main() -> int:
+    site, out = Path(sys.argv[1]), Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from playwright.sync_api import sync_playwright
+    from serving import launch, serve
+
+    with sync_playwright() as playwright, serve(site) as url:
+        browser = launch(playwright)
+        for scheme in ("light", "dark"):
+            for width in WIDTHS:
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                )
+                page = context.new_page()
+                for name, path in PAGES.items():
+                    page.goto(url + path)
+                    if name == "browse":
+                        page.wait_for_selector("#atlas-browse-list li")
+                    elif name == "search":
+                        page.wait_for_selector(".pagefind-ui__result")
+                    page.wait_for_timeout(300)
+                    target = out / f"{name}-{scheme}-{width}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    print(target)
+                context.close()
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
