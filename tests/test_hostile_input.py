@@ -261,3 +261,29 @@ def test_a_page_that_becomes_unreadable_leaves_the_indexes_and_comes_back(tmp_pa
     fixed = site.build()
     assert fixed.warning_lines() == []
     assert len(site.html("evidence/e1").select(rows)) == 1
+
+
+def test_atlas_check_reports_unreadable_and_huge_pages_and_checks_the_rest(
+    tmp_path, monkeypatch, capsys
+):
+    """It used to stop at the first non-UTF-8 file, without a line, checking nothing else."""
+    from atlas.cli import main
+    from test_cli_check import make_project
+
+    project = make_project(tmp_path / "atlas")
+    monkeypatch.chdir(project)
+    studies = project / "source" / "studies"
+    (studies / "aaa-not-utf-8.md").write_bytes(NOT_UTF8)
+    (studies / "aab-five-megabytes.md").write_bytes(BAD[17].data)
+    (studies / "zzz-bad-level.md").write_text(replaced(":evidence: E1", ":evidence: E9", 30))
+    status = main(["check", "--fix"])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1
+    assert any(line.startswith("source/studies/aaa-not-utf-8.md:20:59 ATLAS079 ") for line in lines)
+    assert any(
+        line.startswith("source/studies/aab-five-megabytes.md:1:1 ATLAS077 ") for line in lines
+    )
+    assert any(
+        line.startswith(f"source/studies/zzz-bad-level.md:{EVIDENCE}:1 ATLAS020 ") for line in lines
+    )
+    assert (studies / "aaa-not-utf-8.md").read_bytes() == NOT_UTF8  # --fix leaves it alone
