@@ -7,7 +7,7 @@ import json
 import pytest
 from atlas.model.vocabulary import load_vocabulary
 from atlas.sphinx.browse import browse_index
-from conftest import FIXTURE_NAMES, new_site
+from conftest import FIXTURE_NAMES, fixture_study, new_site
 
 ALPHA = "alpha-2020-first-fixture"
 
@@ -38,6 +38,7 @@ def decoded(index: dict) -> dict[str, dict]:
             "design": index["design"][study["design"]][0],
             "updated": study["updated"],
             "tags": [index["tag"][position][0] for position in study["tags"]],
+            "retracted": bool(study["retracted"]),
         }
     return studies
 
@@ -59,9 +60,29 @@ def test_every_study_is_in_the_index_with_what_the_page_shows(built):
         "design": "rct",
         "updated": "2026-03-01",
         "tags": ["symptom-fatigue", "method-flag-small-sample"],
+        "retracted": False,
     }
     for url in studies:
         assert (site.outdir / url).is_file(), url
+
+
+def test_retracted_studies_are_flagged(make_site):
+    site = make_site()
+    site.write_study(
+        ALPHA,
+        fixture_study(ALPHA).replace(
+            ":updated: 2026-03-01",
+            ":updated: 2026-03-01\n:retracted: 2021-05-06\n:retraction-notice: 10.5555/notice.a",
+        ),
+    )
+    site.build()
+    studies = decoded(load(site))
+    assert [url for url, study in studies.items() if study["retracted"]] == [
+        f"studies/{ALPHA}.html"
+    ]
+    recent = site.html("index").select("ol.atlas-recent li")
+    flagged = [li.a.get_text() for li in recent if li.select_one(".atlas-flag-retracted")]
+    assert flagged == ["Alpha fixture: a randomised trial"]
 
 
 def test_rows_come_newest_first(built):

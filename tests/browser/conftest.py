@@ -21,6 +21,8 @@ from .serving import CHROMIUM, launch, serve
 #: A study whose findings hold a word no other page has, for the search test.
 SEARCH_STUDY = "epsilon-2019-search-fixture"
 SEARCH_WORD = "quillwort"
+#: A retracted study, which every list must flag.
+RETRACTED_STUDY = "zeta-2017-retracted-fixture"
 #: Enough synthetic studies that the browse list needs a "Show more" button.
 SYNTHETIC = 60
 
@@ -43,6 +45,24 @@ def search_study() -> str:
     return text
 
 
+def retracted_study() -> str:
+    text = fixture_study("beta-2018-second-fixture")
+    for old, new in (
+        ("Beta fixture: an observational cohort", "Zeta fixture: a retracted cohort"),
+        ("Beta, Carl", "Zeta, Zoe"),
+        (":year: 2018", ":year: 2017"),
+        ("fixture.beta", "fixture.zeta"),
+        ("90000002", "90000006"),
+        (
+            ":updated: 2026-03-01",
+            ":updated: 2026-03-01\n:retracted: 2021-05-06\n:retraction-notice: 10.5555/notice.z",
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 @dataclass
 class ServedSite:
     site: Site
@@ -57,6 +77,7 @@ def served(tmp_path_factory) -> ServedSite:
     vocabulary = load_vocabulary(SOURCE / "vocabulary.yaml")
     pages = {name: fixture_study(name) for name in FIXTURE_NAMES}
     pages[SEARCH_STUDY] = search_study()
+    pages[RETRACTED_STUDY] = retracted_study()
     for study in synthesize(SYNTHETIC, vocabulary, seed=5):
         pages[study.slug] = atlas_page(study, vocabulary)
     site = new_site(tmp_path_factory.mktemp("browser-site"), pages)

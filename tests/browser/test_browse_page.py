@@ -12,7 +12,8 @@ from .conftest import SYNTHETIC
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-TOTAL = SYNTHETIC + 5
+#: The synthetic studies, the four fixtures, the search study and the retracted one.
+TOTAL = SYNTHETIC + 6
 FACETS = ("level", "pem", "design", "tag")
 
 
@@ -197,6 +198,14 @@ def test_sort_by_level_puts_the_strongest_first(page, served):
     levels = [badge.split()[0] for badge in badges]
     assert levels == sorted(levels)
     assert query_of(page) == {"sort": ["level"]}
+
+
+def test_a_retracted_study_is_flagged_in_the_list(page, served):
+    open_browse(page, served, "?q=zeta")
+    item = page.locator("#atlas-browse-list li")
+    expect(item).to_have_count(1)
+    expect(item.locator(".atlas-flag-retracted")).to_have_text("Retracted")
+    expect(item.get_by_role("link")).to_have_text("Zeta fixture: a retracted cohort")
 
 
 def test_keyboard_reaches_every_control_and_leaves_the_page(page, served):

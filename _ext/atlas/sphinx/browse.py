@@ -24,7 +24,7 @@ BROWSE_JSON = "browse.json"
 #: Bump when the shape of the index changes, so an old cached copy is not misread.
 FORMAT = 1
 #: The columns of one study row, in order; the page reads them by these names.
-COLUMNS = ("path", "title", "year", "level", "pem", "design", "updated", "tags")
+COLUMNS = ("path", "title", "year", "level", "pem", "design", "updated", "tags", "retracted")
 
 
 def browse_index(
@@ -54,6 +54,7 @@ def browse_index(
                 designs.get(study.design or ""),
                 study.updated,
                 sorted(tags[key] for key in study.tags if key in tags),
+                1 if study.retracted else 0,
             ]
         )
     # Newest first is the page's first view, so the rows come in that order.

@@ -54,7 +54,10 @@ def rows_recent(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[
         (s for s in studies if s.updated), key=lambda s: (-(s.year or 0), s.title.lower())
     )
     latest = sorted(dated, key=lambda s: s.updated or "", reverse=True)[:RECENT]
-    return [[s.docname, s.title, s.updated, s.evidence, s.design, s.pem] for s in latest]
+    return [
+        [s.docname, s.title, s.updated, s.evidence, s.design, s.pem, bool(s.retracted)]
+        for s in latest
+    ]
 
 
 # -- HTML ----------------------------------------------------------------------------
@@ -150,7 +153,7 @@ class HomeHtml:
         if not rows:
             return '<p class="atlas-count">No studies yet.</p>'
         items = []
-        for docname, title, updated, evidence, design, pem in rows:
+        for docname, title, updated, evidence, design, pem, retracted in rows:
             date = datetime.date.fromisoformat(str(updated))
             facts = [f'updated <time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>']
             if evidence:
@@ -159,8 +162,9 @@ class HomeHtml:
             for table, key in (("designs", design), ("pem", pem)):
                 if key:
                     facts.append(escape(self.vocabulary.term(table, str(key)).label))
+            flag = ' <span class="atlas-flag-retracted">Retracted</span>' if retracted else ""
             items.append(
-                f"<li>{self.link(str(docname), str(title))}"
+                f"<li>{self.link(str(docname), str(title))}{flag}"
                 f'<span class="atlas-recent-meta">{" · ".join(facts)}</span></li>'
             )
         more = self.browse_link("All studies, most recently updated first", sort="updated")

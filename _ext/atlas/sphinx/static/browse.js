@@ -74,6 +74,7 @@
       design: Int8Array.from(pick("design", -1)),
       tag: pick("tags", []),
       updated: pick("updated", ""),
+      retracted: Uint8Array.from(pick("retracted", 0)),
       values,
       keys,
       families: index.families,
@@ -401,6 +402,13 @@
     link.className = "atlas-browse-title";
     link.href = new URL(atlas.url[study], siteRoot).href;
     link.textContent = atlas.title[study];
+    entry.append(link);
+    if (atlas.retracted[study]) {
+      const flag = document.createElement("span");
+      flag.className = "atlas-flag-retracted";
+      flag.textContent = "Retracted";
+      entry.append(" ", flag);
+    }
     const details = document.createElement("p");
     details.className = "atlas-browse-meta";
     const level = atlas.values.level[atlas.level[study]];
@@ -419,7 +427,7 @@
       facts.push(`updated ${dates.format(new Date(atlas.updated[study]))}`);
     }
     details.append(facts.join(" · "));
-    entry.append(link, details);
+    entry.append(details);
     return entry;
   }
 })();
