@@ -326,4 +326,12 @@ CASES = [
         ":replicates:",
         "file names of other study pages",
     ),
+    Case(
+        "relative-link-in-text",
+        "It is a fixture, so it proves nothing about ME/CFS.",
+        "It is a fixture; see [the other page](other-study.md).",
+        "ATLAS084",
+        "It is a fixture; see",
+        "starts with https://",
+    ),
 ]

@@ -28,6 +28,8 @@ LINK_TARGETS = (
     re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>"),  # <scheme:...>
 )
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+#: Links in study text leave the site: the page's own folder is not the reader's.
+FULL_ADDRESS = re.compile(r"^(?:https?://[^\s/]|mailto:)", re.IGNORECASE)
 MAY_HOLD_MARKUP = re.compile(r"<|\]\(|\]:|^\s{0,3}[`~]{3}")
 #: Fenced blocks whose content MyST passes through as raw output.
 RAW_FENCES = re.compile(r"\{(?:raw|eval-rst)\}")
@@ -127,10 +129,23 @@ def _unsafe_links(text_line: TextLine) -> list[Problem]:
     seen: set[int] = set()
     for pattern in LINK_TARGETS:
         for match in pattern.finditer(masked):
-            scheme = _scheme(match["url"])
-            if scheme is None or match.start("url") in seen:
+            if match.start("url") in seen:
                 continue
             seen.add(match.start("url"))
+            scheme = _scheme(match["url"])
+            if scheme is None:
+                if not FULL_ADDRESS.match(match["url"]):
+                    problems.append(
+                        Problem(
+                            Rule.RELATIVE_LINK,
+                            text_line.line,
+                            "A link in a study page must be a full address that starts with "
+                            "https://. To point to another study, use a lineage option such "
+                            "as ':follows-up: page-name'.",
+                            text_line.offset + match.start("url") + 1,
+                        )
+                    )
+                continue
             problems.append(
                 Problem(
                     Rule.UNSAFE_LINK,

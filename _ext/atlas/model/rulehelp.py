@@ -175,6 +175,10 @@ HELP: dict[Rule, RuleHelp] = {
         "The file is not UTF-8 text, so the site leaves the page out.",
         "Save the file as UTF-8 in your editor (often under 'Save as' or 'Encoding').",
     ),
+    Rule.RELATIVE_LINK: RuleHelp(
+        "A link in the study text is not a full web address.",
+        "Write the full address, starting with https://. Link other studies with a lineage option.",
+    ),
 }
 
 

@@ -78,6 +78,8 @@ class Rule(Enum):
     TEXT_OUTSIDE_BLOCK = ("ATLAS078", "text-outside-block")
     # Bytes that are not UTF-8 cannot be read as text; the page is left out until saved right.
     NOT_UTF8 = ("ATLAS079", "not-utf-8")
+    # A relative link works in one folder and breaks in the next; study text links out only.
+    RELATIVE_LINK = ("ATLAS084", "relative-link")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.severity = severity

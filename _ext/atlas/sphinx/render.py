@@ -12,7 +12,6 @@ every value is escaped. Links to other atlas pages are written as
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from html import escape
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from urllib.parse import urlencode
 from markdown_it import MarkdownIt
 
 from ..model import citation
+from ..model.markup import FULL_ADDRESS
 from ..model.record import Study
 from ..model.studyblock import StudyBlock
 from ..model.vocabulary import Vocabulary
@@ -29,9 +29,6 @@ CARD = "sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm atlas-card"
 #: Where lineage links go in a study body; replaced at write time (see lineage.py).
 LINEAGE_MARKER = "<!-- atlas:lineage -->"
 EXTERNAL = 'class="reference external" rel="noopener noreferrer"'
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "file:", "data:")
-#: A link with a scheme (https:, mailto:) or to another host (//host/...) leaves the site.
-LEAVES_THE_SITE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 
 
 def _markdown() -> MarkdownIt:
@@ -39,16 +36,14 @@ def _markdown() -> MarkdownIt:
     md.enable(["replacements", "smartquotes", "strikethrough"])
     md.disable(["image"])  # no third-party images in a reader's browser
 
-    # markdown-it lets data: image links through; a study page links to no data: at all.
-    md.validateLink = lambda url: not url.strip().lower().startswith(UNSAFE_SCHEMES)
+    # Only full https://, http:// or mailto: addresses become links (the rule ATLAS084
+    # reports the rest); anything else, javascript: and data: included, stays text.
+    md.validateLink = lambda url: bool(FULL_ADDRESS.match(url.strip()))
 
     # markdown-it binds render rules to the renderer, so it arrives as the first argument.
     def link_open(renderer, tokens, index, options, env):
-        token = tokens[index]
-        href = token.attrGet("href") or ""
-        if LEAVES_THE_SITE.match(href):
-            token.attrSet("class", "reference external")
-            token.attrSet("rel", "noopener noreferrer")
+        tokens[index].attrSet("class", "reference external")
+        tokens[index].attrSet("rel", "noopener noreferrer")
         return renderer.renderToken(tokens, index, options, env)
 
     md.add_render_rule("link_open", link_open)
