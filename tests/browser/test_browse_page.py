@@ -52,7 +52,8 @@ def open_browse(page, served, query: str = "") -> None:
 
 
 def shown_titles(page) -> list[str]:
-    return page.locator("#atlas-browse-list li a").all_inner_texts()
+    # textContent, not innerText: studies below the screen are not laid out yet.
+    return page.locator("#atlas-browse-list li a").all_text_contents()
 
 
 def box(page, label: str):
@@ -194,7 +195,7 @@ def test_no_match_says_what_to_do(page, served):
 def test_sort_by_level_puts_the_strongest_first(page, served):
     open_browse(page, served)
     page.get_by_label("Sort").select_option("level")
-    badges = page.locator("#atlas-browse-list .atlas-badge").all_inner_texts()
+    badges = page.locator("#atlas-browse-list .atlas-badge").all_text_contents()
     levels = [badge.split()[0] for badge in badges]
     assert levels == sorted(levels)
     assert query_of(page) == {"sort": ["level"]}

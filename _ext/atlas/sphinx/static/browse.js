@@ -29,6 +29,7 @@
   const more = document.getElementById("atlas-browse-more");
 
   let atlas = null; // the decoded index, see decode()
+  let boxes = []; // every checkbox with its group and value: [input, facet, position, count]
   let results = []; // study positions that match, in the chosen order
   let shown = 0; // how many of them the list shows
   let typing = false; // whether the last address change came from the text box
@@ -108,10 +109,11 @@
     more.addEventListener("click", showMore);
     window.addEventListener("popstate", () => {
       typing = false;
-      showState(stateFromAddress());
-      render(false);
+      const state = stateFromAddress();
+      showState(state);
+      render(state, false);
     });
-    render(false);
+    render(state, false);
   }
 
   function fail() {
@@ -181,6 +183,7 @@
     number.className = "atlas-browse-n";
     labelElement.append(name, " ", number);
     wrapper.append(input, labelElement);
+    boxes.push([input, facet, position, number]);
     return wrapper;
   }
 
@@ -197,8 +200,8 @@
     state.from = Number(from.value) || 0;
     state.to = Number(to.value) || 0;
     state.sort = sort.value;
-    for (const input of form.querySelectorAll("input[type=checkbox]:checked")) {
-      state[input.name].add(atlas.keys[input.name].get(input.value));
+    for (const [input, facet, position] of boxes) {
+      if (input.checked) state[facet].add(position);
     }
     return state;
   }
@@ -209,9 +212,7 @@
     from.value = state.from ? String(state.from) : "";
     to.value = state.to ? String(state.to) : "";
     sort.value = state.sort;
-    for (const input of form.querySelectorAll("input[type=checkbox]")) {
-      input.checked = state[input.name].has(atlas.keys[input.name].get(input.value));
-    }
+    for (const [input, facet, position] of boxes) input.checked = state[facet].has(position);
     for (const details of form.querySelectorAll("details[data-facets]")) {
       if (state[details.dataset.facets].size) details.open = true;
     }
@@ -270,8 +271,9 @@
   }
 
   function changed(control) {
-    remember(stateFromForm(), control);
-    render(control === text);
+    const state = stateFromForm();
+    remember(state, control);
+    render(state, control === text);
   }
 
   // -- filtering --------------------------------------------------------------------
@@ -345,13 +347,12 @@
 
   // -- showing ----------------------------------------------------------------------
 
-  function render(fromTyping) {
-    const state = stateFromForm();
+  function render(state, fromTyping) {
     const { matched, counts } = filter(state);
     results = order(state.sort).filter((study) => matched[study]);
-    for (const input of form.querySelectorAll("input[type=checkbox]")) {
-      const number = counts[input.name][atlas.keys[input.name].get(input.value)];
-      input.nextElementSibling.lastChild.textContent = `(${numbers.format(number)})`;
+    for (const [, facet, position, number] of boxes) {
+      const text = `(${numbers.format(counts[facet][position])})`;
+      if (number.textContent !== text) number.textContent = text;
     }
     list.replaceChildren();
     list.dataset.sort = state.sort;
@@ -400,7 +401,7 @@
     const entry = document.createElement("li");
     const link = document.createElement("a");
     link.className = "atlas-browse-title";
-    link.href = new URL(atlas.url[study], siteRoot).href;
+    link.href = siteRoot.href + atlas.url[study];
     link.textContent = atlas.title[study];
     entry.append(link);
     if (atlas.retracted[study]) {
