@@ -84,6 +84,8 @@ def test_first_view_lists_every_study_newest_first(page, served):
     # Focus moves to the first study that was added, so the keyboard carries on there.
     assert page.evaluate("document.activeElement.textContent") == expected[50]
     expect(page.locator("#atlas-browse-more")).to_be_hidden()
+    page.get_by_role("link", name="Skip to the list of studies").click()
+    assert page.evaluate("location.hash") == "#atlas-browse-results"
 
 
 def test_filters_combine_and_counts_follow(page, served):
@@ -232,3 +234,20 @@ def test_keyboard_reaches_every_control_and_leaves_the_page(page, served):
             break
     assert "footer" in seen
     assert {"atlas-browse-from", "atlas-browse-to", "atlas-browse-sort"} <= seen
+
+
+def test_without_javascript_the_page_says_where_else_to_look(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{served.url}browse.html")
+        expect(page.locator("form#atlas-browse")).to_be_hidden()
+        expect(page.locator("#atlas-browse-results")).to_be_hidden()
+        # Playwright's text and role locators skip <noscript>; read what is drawn instead.
+        message = page.evaluate(
+            "[...document.querySelectorAll('noscript p')]"
+            ".filter((p) => p.getClientRects().length).map((p) => p.innerText).join()"
+        )
+        assert message.startswith("This page needs JavaScript. You can still find studies by")
+    finally:
+        context.close()
