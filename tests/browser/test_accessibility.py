@@ -41,14 +41,20 @@ def serious_problems(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("scheme", ["light", "dark", "dark-by-toggle"])
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_no_serious_or_critical_violations(browser, served, kind, scheme):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    """Dark comes from the system setting, or from furo's toggle on a light system."""
+    system = "dark" if scheme == "dark" else "light"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=system)
+    if scheme == "dark-by-toggle":
+        context.add_init_script("localStorage.setItem('theme', 'dark')")
     page = context.new_page()
     try:
         page.goto(served.url + PAGES[kind])
         ready(page, kind)
+        if scheme == "dark-by-toggle":
+            assert page.evaluate("document.body.dataset.theme") == "dark"
         assert serious_problems(page) == []
     finally:
         context.close()
