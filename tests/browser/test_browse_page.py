@@ -52,7 +52,6 @@ def open_browse(page, served, query: str = "") -> None:
 
 
 def shown_titles(page) -> list[str]:
-    # textContent, not innerText: studies below the screen are not laid out yet.
     return page.locator("#atlas-browse-list li a").all_text_contents()
 
 
