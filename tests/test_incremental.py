@@ -53,7 +53,7 @@ def test_changing_the_level_moves_the_study_between_level_pages(make_site):
         "Beta fixture: an observational cohort",
     ]
     counts = [tr.select("td")[2].get_text() for tr in site.html("evidence").select("tbody tr")]
-    assert counts == ["1", "0", "1", "2"]
+    assert counts == ["1 study", "0 studies", "1 study", "2 studies"]
     # The tag pages show the level too, so Alpha's two tag pages are rewritten.
     assert build.written == {
         f"studies/{ALPHA}",

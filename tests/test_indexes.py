@@ -64,10 +64,10 @@ def test_level_overview_counts_every_level_strongest_first(built):
     page = site.html("evidence")
     table = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("tbody tr")]
     assert [(row[0], row[2]) for row in table] == [
-        ("E0 Consensus", "1"),
-        ("E1 Replicated", "1"),
-        ("E2 Single study", "1"),
-        ("E3 Preliminary", "1"),
+        ("E0 Consensus", "1 study"),
+        ("E1 Replicated", "1 study"),
+        ("E2 Single study", "1 study"),
+        ("E3 Preliminary", "1 study"),
     ]
     assert "4 studies in the atlas" in page.get_text()
 

@@ -63,7 +63,7 @@ def test_indexes_and_counts_flag_retractions(built):
     assert "Retracted" in rows[0].select_one("td").get_text()
     assert "1 study at this level (1 retracted)" in built.html("evidence/e3").get_text()
     levels = [tr.select("td")[2].get_text() for tr in built.html("evidence").select("tbody tr")]
-    assert levels == ["1", "1", "1", "1 (1 retracted)"]
+    assert levels == ["1 study", "1 study", "1 study", "1 study (1 retracted)"]
     listed = built.html("retractions").select("table.atlas-study-table tbody tr")
     assert [[td.get_text(strip=True) for td in tr.select("td")] for tr in listed] == [
         ["Beta fixture: an observational cohort", "2018", "2021-05-06", "10.5555/notice.beta"]

@@ -250,7 +250,7 @@ class IndexRenderer:
             level = self.vocabulary.term("evidence_levels", str(code))
             link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
             flag = f" ({retracted} retracted)" if retracted else ""
-            cells.append([link, escape(level.definition), f"{count}{flag}"])
+            cells.append([link, escape(level.definition), f"{_studies_phrase(int(count))}{flag}"])
         total = sum(int(count or 0) for _, count, _ in rows)
         return f"<p>{_studies_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
             ["Level", "What it means", "Studies"], cells, "atlas-levels"
