@@ -91,7 +91,7 @@ def synthesize(count: int, vocabulary: Vocabulary, seed: int = 6145) -> list[Syn
             "peer-review": "peer-reviewed",
             "review": "machine-draft",
             "tags": ", ".join(chosen_tags),
-            "updated": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "updated": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         }
         sections = {
             "summary": _paragraph(rng, 3, 4),

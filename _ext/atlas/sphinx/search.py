@@ -21,9 +21,15 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 #: What Pagefind reads of each page: the article, not the navigation around it,
-#: and not the heading anchors or the explainer that every study page repeats.
+#: and not the parts every study page repeats (anchors, badges, explainer, citations).
 ROOT_SELECTOR = "article[role=main]"
-EXCLUDE_SELECTORS = (".headerlink", ".atlas-pem-explainer", ".atlas-actions")
+EXCLUDE_SELECTORS = (
+    ".headerlink",
+    ".atlas-badges",
+    ".atlas-pem-explainer",
+    ".atlas-actions",
+    ".atlas-cite",
+)
 BUNDLE = "pagefind"
 
 
