@@ -42,3 +42,17 @@ def test_the_schema_rejects_an_unknown_level(built):
     data["studies"][0]["evidence"] = "E9"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_exports_follow_an_edit_and_stay_untouched_by_a_no_op(make_site):
+    site = make_site()
+    site.build()
+    exported = site.outdir / "studies.json"
+    stamp = exported.stat().st_mtime_ns
+    site.build()
+    assert exported.stat().st_mtime_ns == stamp
+    page = site.srcdir / "studies" / "alpha-2020-first-fixture.md"
+    page.write_text(page.read_text().replace("Alpha fixture:", "Alpha edited:"))
+    site.build()
+    titles = [s["title"] for s in json.loads(exported.read_text("utf-8"))["studies"]]
+    assert "Alpha edited: a randomised trial" in titles

@@ -30,8 +30,10 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     atlas = AtlasData(app.env)
-    studies = atlas.studies()
     outdir = Path(app.outdir)
+    if not atlas.domain.records_changed and (outdir / "atom.xml").exists():
+        return  # nothing was read: the files on disk already hold these records
+    studies = atlas.studies()
     records = [_record(app, study) for study in studies]
     _write_if_changed(outdir / "studies.json", _json({"studies": records}))
     _write_if_changed(outdir / "studies.schema.json", _json(export_schema(atlas.vocabulary)))
