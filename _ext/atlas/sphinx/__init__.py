@@ -106,7 +106,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_browse_assets)
     return {
         "version": "0.1",
-        "env_version": 1,
+        # Bump when the stored record shape changes: old environments are then re-read.
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
