@@ -22,7 +22,6 @@ from Bio import Medline
 from .identifiers import clean_doi, clean_pmid
 from .scaffold import Reference
 
-FORMATS = ("medline", "ris", "bibtex")
 SUFFIXES = {".nbib": "medline", ".medline": "medline", ".ris": "ris", ".bib": "bibtex"}
 SNIFFERS = (
     ("medline", re.compile(r"^PMID- ", re.MULTILINE)),

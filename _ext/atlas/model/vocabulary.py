@@ -104,10 +104,6 @@ class Vocabulary:
     def term(self, name: str, key: str) -> Term:
         return self.table(name)[key]
 
-    def level_rank(self, key: str) -> int:
-        """Position on the evidence ladder: 0 is the strongest level."""
-        return [term.key for term in self.evidence_levels].index(key)
-
 
 def suggest(value: str, choices: list[str]) -> str | None:
     """The closest allowed value to a misspelt one, compared without case."""
