@@ -162,15 +162,20 @@ ROWS: dict[str, Callable[[list[Study], Vocabulary, str], list[Row]]] = {
 # -- freshness and atlas-wide checks -------------------------------------------------
 
 
+def index_rows(atlas: AtlasData, kind: str, key: str) -> list[Row]:
+    """The rows of one index, computed once per build for its signature and its page."""
+    return atlas.domain.derived(
+        f"rows:{kind}:{key}", lambda: ROWS[kind](atlas.studies(), atlas.vocabulary, key)
+    )
+
+
 def index_docs_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the index pages whose rows differ from their last written state."""
     atlas = AtlasData(env)
-    studies = atlas.studies()
-    vocabulary = atlas.vocabulary
-    _check_atlas(env, atlas, studies)
+    _check_atlas(env, atlas, atlas.studies())
     signatures = {}
     for docname, placeholders in sorted(atlas.indexes().items()):
-        rows = [ROWS[kind](studies, vocabulary, key) for kind, key in placeholders]
+        rows = [index_rows(atlas, kind, key) for kind, key in placeholders]
         encoded = json.dumps([placeholders, rows], sort_keys=True).encode()
         signatures[docname] = hashlib.sha256(encoded).hexdigest()
     previous = atlas.data["signatures"]
@@ -208,11 +213,10 @@ def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not placeholders:
         return
     atlas = AtlasData(app.env)
-    studies = atlas.studies()
     render = IndexRenderer(app, docname, atlas.vocabulary)
     for node in placeholders:
         kind, key = node["kind"], node["key"]
-        rows = ROWS[kind](studies, atlas.vocabulary, key)
+        rows = index_rows(atlas, kind, key)
         html = getattr(render, kind.replace("-", "_"))(rows, key)
         node.replace_self(nodes.raw("", html, format="html"))
 
