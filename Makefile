@@ -8,7 +8,10 @@ PYTHON ?= $(shell for v in 3.14 3.13 3.12 3.11; do \
 VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
-JOBS      ?= 2
+CORES     := $(shell nproc 2>/dev/null || echo 2)
+# Sphinx writes pages in -j minus one processes while the main one resolves links,
+# so one job more than there are cores keeps every core busy.
+JOBS      ?= $(shell echo $$(( $(CORES) + 1 )))
 BUILD     := _build
 SPHINX    := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees -j $(JOBS)
 CHROMIUM  := /usr/bin/chromium
@@ -45,7 +48,7 @@ browser: $(CHROMIUM)  ## Install what the browser tests need (Debian's chromium)
 
 # --dist loadgroup keeps the browser tests on one worker: one site build, one Chromium.
 test: $(STAMP) lint strict $(CHROMIUM)  ## Lint, build the site strictly, run the test suite.
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(CORES) --dist loadgroup
 
 N ?= 6145
 SCALE ?= 0

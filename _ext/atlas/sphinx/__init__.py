@@ -19,6 +19,8 @@ from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
 from .browse import add_browse_assets, write_browse_index
 from .data import AtlasData, AtlasDomain
 from .exports import write_exports
+from .folderparts import setup_folder_parts
+from .forking import setup_forking
 from .guard import keep_only_study_blocks, leave_out_unreadable_pages
 from .guide import VocabularyDirective
 from .history import load_history, reread_on_history_change
@@ -104,6 +106,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", fill_lineage)
     app.connect("html-page-context", external_links_keep_no_referrer)
     app.connect("html-page-context", add_browse_assets)
+    setup_folder_parts(app)
+    setup_forking(app)
     return {
         "version": "0.1",
         # Bump when the stored record shape changes: old environments are then re-read.
