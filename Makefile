@@ -13,7 +13,8 @@ CORES     := $(shell nproc 2>/dev/null || echo 2)
 # so one job more than there are cores keeps every core busy.
 JOBS      ?= $(shell echo $$(( $(CORES) + 1 )))
 BUILD     := _build
-SPHINX    := $(BIN)/sphinx-build -c . -d $(BUILD)/doctrees -j $(JOBS)
+# atlas.sitebuild runs sphinx-build, or skips it when nothing it reads has changed.
+SITEBUILD := $(BIN)/python -m atlas.sitebuild -c . -j $(JOBS) source $(BUILD)
 CHROMIUM  := /usr/bin/chromium
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -25,10 +26,10 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 html: $(STAMP)  ## Build the site into _build/html.
-	$(SPHINX) -b html source $(BUILD)/html
+	$(SITEBUILD)
 
 strict: $(STAMP)  ## Build with every warning treated as an error, as CI does.
-	$(SPHINX) -b html -W --keep-going -n source $(BUILD)/html
+	$(SITEBUILD) -- -W --keep-going -n
 
 serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
 	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \

@@ -24,6 +24,7 @@ KEYS = {
     "study_page_kb",
     "output_mb",
     "search_index_mb",
+    "search_reindex_s",
 }
 
 

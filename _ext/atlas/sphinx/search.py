@@ -53,20 +53,15 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
     # Pagefind names its files by content and never deletes old ones: without
     # this, every rebuild would leave the last index's files in the bundle.
     shutil.rmtree(outdir / BUNDLE, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(outdir),
-        "--root-selector",
-        ROOT_SELECTOR,
-        "--output-subdir",
-        BUNDLE,
-        "--silent",
-    ]
-    for selector in EXCLUDE_SELECTORS:
-        command += ["--exclude-selectors", selector]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(pagefind_command(outdir), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise ExtensionError(f"Pagefind could not index the site:\n{result.stderr.strip()}")
+
+
+def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:
+    """The Pagefind command that indexes the built site in ``outdir`` into ``bundle``."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(outdir)]
+    command += ["--root-selector", ROOT_SELECTOR, "--output-subdir", bundle, "--silent"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    return command
