@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 
 from docutils import nodes
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -39,6 +40,69 @@ def warn(problem: Problem, docname: str) -> None:
     logger.warning(str(problem), location=location, type="atlas", subtype=problem.rule.code)
 
 
+def study_nodes(
+    env: BuildEnvironment, lines: list[str], lineno: int, first_line: int
+) -> list[nodes.Node]:
+    """Check one ``{study}`` block, store its record, and return the page's nodes.
+
+    ``lineno`` is the line of the opening fence and ``first_line`` the line of
+    ``lines[0]``. Both the directive and the parser's shortcut for plain study
+    pages (:mod:`atlas.sphinx.parser`) build pages here.
+    """
+    atlas = AtlasData(env)
+    config = env.config
+    vocabulary = atlas.vocabulary
+    docname = env.docname
+    if atlas.has_study(docname):
+        warn(
+            Problem(
+                Rule.SEVERAL_STUDY_BLOCKS,
+                lineno,
+                "A page holds one study; this is a second {study} block. "
+                "Move it to a page of its own.",
+            ),
+            docname,
+        )
+        return []
+    block = parse_block(lines, first_line, vocabulary)
+    block.line = lineno
+    study, problems = check_block(block, vocabulary, docname, datetime.date.today())
+    problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
+    study = dataclasses.replace(study, history=atlas.domain.history.get(docname, ()))
+    for problem in problems:
+        warn(problem, docname)
+    atlas.add_study(study)
+
+    tags = vocabulary.table("tags")
+    metadata = env.metadata[docname]
+    # sphinx-tags keeps a page's tags here; its {tags} directive does the same.
+    metadata["tags"] = [tags[key].label for key in study.tags]
+    # Study pages are reached from the indexes, never from the global toctree,
+    # so the sidebar stays small however many studies there are.
+    metadata["orphan"] = True
+
+    page = StudyHtml(study, block, vocabulary, config.atlas_guide_page, config.tags_output_dir)
+    section = nodes.section(ids=["study"], classes=["atlas-study"])
+    section += nodes.title(text=study.title or "Untitled study")
+    section += nodes.raw(
+        "",
+        page.body(
+            config.atlas_repository_url.rstrip("/"),
+            config.atlas_repository_branch,
+            str(env.doc2path(docname, False)),
+            page_url(config.html_baseurl, docname),
+        ),
+        format="html",
+    )
+    top = page.retraction_banner() + page.badges()
+    return [nodes.raw("", top, format="html"), section]
+
+
+def page_url(base: str, docname: str) -> str:
+    """The page's public address, when ``html_baseurl`` says where the site lives."""
+    return f"{base.rstrip('/')}/{docname}.html" if base else ""
+
+
 class StudyDirective(SphinxDirective):
     """A study page. The block's option lines and sections are its content."""
 
@@ -48,57 +112,5 @@ class StudyDirective(SphinxDirective):
     option_spec = None
 
     def run(self) -> list[nodes.Node]:
-        atlas = AtlasData(self.env)
-        vocabulary = atlas.vocabulary
-        docname = self.env.docname
-        if atlas.has_study(docname):
-            warn(
-                Problem(
-                    Rule.SEVERAL_STUDY_BLOCKS,
-                    self.lineno,
-                    "A page holds one study; this is a second {study} block. "
-                    "Move it to a page of its own.",
-                ),
-                docname,
-            )
-            return []
         first_line = self.lineno + 1 + self.content_offset
-        block = parse_block(list(self.content), first_line, vocabulary)
-        block.line = self.lineno
-        study, problems = check_block(block, vocabulary, docname, datetime.date.today())
-        problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
-        study = dataclasses.replace(study, history=atlas.domain.history.get(docname, ()))
-        for problem in problems:
-            warn(problem, docname)
-        atlas.add_study(study)
-
-        tags = vocabulary.table("tags")
-        metadata = self.env.metadata[docname]
-        # sphinx-tags keeps a page's tags here; its {tags} directive does the same.
-        metadata["tags"] = [tags[key].label for key in study.tags]
-        # Study pages are reached from the indexes, never from the global toctree,
-        # so the sidebar stays small however many studies there are.
-        metadata["orphan"] = True
-
-        page = StudyHtml(
-            study, block, vocabulary, self.config.atlas_guide_page, self.config.tags_output_dir
-        )
-        section = nodes.section(ids=["study"], classes=["atlas-study"])
-        section += nodes.title(text=study.title or "Untitled study")
-        section += nodes.raw(
-            "",
-            page.body(
-                self.config.atlas_repository_url.rstrip("/"),
-                self.config.atlas_repository_branch,
-                str(self.env.doc2path(docname, False)),
-                self.page_url(docname),
-            ),
-            format="html",
-        )
-        top = page.retraction_banner() + page.badges()
-        return [nodes.raw("", top, format="html"), section]
-
-    def page_url(self, docname: str) -> str:
-        """The page's public address, when ``html_baseurl`` says where the site lives."""
-        base = self.config.html_baseurl
-        return f"{base.rstrip('/')}/{docname}.html" if base else ""
+        return study_nodes(self.env, list(self.content), self.lineno, first_line)
