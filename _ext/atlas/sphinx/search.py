@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -51,9 +52,16 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
             return
     logger.info("indexing the site for search with Pagefind...")
     # Pagefind names its files by content and never deletes old ones: without
-    # this, every rebuild would leave the last index's files in the bundle.
-    shutil.rmtree(outdir / BUNDLE, ignore_errors=True)
+    # this, every rebuild would leave the last index's files in the bundle. The
+    # old bundle (thousands of files) is deleted while Pagefind writes the new.
+    old = outdir / f"{BUNDLE}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (outdir / BUNDLE).exists():
+        (outdir / BUNDLE).rename(old)
+    cleaner = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+    cleaner.start()
     result = subprocess.run(pagefind_command(outdir), capture_output=True, text=True, check=False)
+    cleaner.join()
     if result.returncode != 0:
         raise ExtensionError(f"Pagefind could not index the site:\n{result.stderr.strip()}")
 
