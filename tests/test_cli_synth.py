@@ -25,7 +25,7 @@ def test_synth_writes_n_valid_unique_studies(tmp_path, capsys):
         assert checked.problems == [], (page.name, checked.problems)
         dois.add(checked.study.doi)
     assert len(dois) == 40
-    assert "sphinx-build -c" in capsys.readouterr().out
+    assert "python -m atlas.sitebuild -c" in capsys.readouterr().out
 
 
 def test_synth_is_deterministic(tmp_path):

@@ -39,9 +39,9 @@ def checkout(folder: Path) -> Path:
 
 
 def start_build(folder: Path, hash_seed: str, jobs: str) -> subprocess.Popen[str]:
-    """``sphinx-build`` as ``make html`` runs it, from inside the checkout."""
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", jobs, "-c", "."]
-    command += ["-d", "_build/doctrees", "source", "_build/html"]
+    """The build as ``make html`` runs it, from inside the checkout."""
+    command = [sys.executable, "-m", "atlas.sitebuild", "-c", ".", "-j", jobs]
+    command += ["source", "_build", "--", "-q"]
     environment = {**os.environ, "PYTHONHASHSEED": hash_seed}
     environment.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.Popen(

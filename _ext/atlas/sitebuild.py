@@ -151,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("source", type=Path, help="the source folder (source/)")
     parser.add_argument("build", type=Path, help="the build folder (_build/)")
     parser.add_argument("-c", "--conf", type=Path, default=Path("."), help="folder of conf.py")
-    parser.add_argument("-j", "--jobs", default="auto", help="sphinx-build -j")
+    parser.add_argument(
+        "-j", "--jobs", default=str((os.cpu_count() or 1) + 1), help="sphinx-build -j (cores + 1)"
+    )
     parser.add_argument(
         "sphinx_options", nargs="*", help="more sphinx-build options, after --, such as -W"
     )

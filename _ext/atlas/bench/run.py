@@ -82,7 +82,9 @@ def size_mb(path: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlas bench", description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=6145, help="number of synthetic studies")
-    parser.add_argument("--jobs", type=int, default=2, help="sphinx-build -j, as make html")
+    parser.add_argument(
+        "--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="sphinx-build -j, as make html"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
     parser.add_argument("--skip-mkdocs", action="store_true")

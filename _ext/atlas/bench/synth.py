@@ -170,7 +170,7 @@ def write_atlas_tree(
 ) -> Path:
     """A source tree with the project's guide pages and the synthetic studies.
 
-    Build it with the project's configuration: ``sphinx-build -c PROJECT TARGET/source ...``.
+    Build it as ``make html`` builds the project: ``python -m atlas.sitebuild -c PROJECT ...``.
     """
     source = target / "source"
     if source.exists():

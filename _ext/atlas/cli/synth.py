@@ -1,8 +1,8 @@
 """``atlas synth N DIR``: a synthetic atlas of N studies, for measuring the build at scale.
 
 The studies go into DIR/source beside copies of the guide pages, never into the
-project's own source/. Build the tree with the project's configuration:
-``sphinx-build -c ROOT DIR/source DIR/_build/html``.
+project's own source/. Build the tree as ``make html`` builds the project's own:
+``python -m atlas.sitebuild -c ROOT DIR/source DIR/_build``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     source = write_atlas_tree(studies, project.vocabulary, project.root, target)
     print(f"wrote {len(studies)} studies to {display(source / 'studies')}")
     print(
-        f"build: sphinx-build -c {display(project.root)} -j 2 "
-        f"{display(source)} {display(target / '_build' / 'html')}"
+        f"build: python -m atlas.sitebuild -c {display(project.root)} "
+        f"{display(source)} {display(target / '_build')}"
     )
     return 0
