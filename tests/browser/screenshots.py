@@ -39,7 +39,8 @@ def main() -> int:
                 for name, path in PAGES.items():
                     page.goto(url + path)
                     if name == "browse":
-                        page.wait_for_selector("#atlas-browse-list li")
+                        # The count is written once the studies are drawn (none may match).
+                        page.wait_for_selector("#atlas-browse-count:not(:empty)")
                     elif name == "search":
                         page.wait_for_selector(".pagefind-ui__result")
                     page.wait_for_timeout(300)
