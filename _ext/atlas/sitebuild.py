@@ -89,13 +89,16 @@ def _line(path: Path, number: int) -> str:
 
 
 def git_commit(folder: Path) -> str:
-    """The commit checked out where ``folder`` is, or "" outside git."""
-    result = subprocess.run(
-        ["git", "-C", str(folder), "rev-parse", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """The commit checked out where ``folder`` is, or "" outside git (or without git)."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
