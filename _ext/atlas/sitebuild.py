@@ -6,7 +6,7 @@ This front end, which ``make html`` runs, records what a successful build read
 and skips Sphinx while none of it has changed:
 
 - every file of the source tree, by path, size and modification time, except
-  the folders the extension writes itself (their pages say so on line 4);
+  the folders the extension writes itself (their pages carry ``GENERATED_NOTE``);
 - ``conf.py`` and the folders beside it that the build reads (``_ext``,
   ``_templates``);
 - the installed packages and the Python version;
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import subprocess
@@ -29,8 +30,15 @@ import sysconfig
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-#: Line 4 of every page the extension writes into the source tree.
+#: The line every page the extension writes into the source tree carries, near
+#: its top. Defined here, not in the extension, so that this front end can tell
+#: those pages apart without importing Sphinx.
 GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
+#: Lines from the top of a page within which GENERATED_NOTE is looked for.
+NOTE_WITHIN = 8
+#: sphinx-build -j: Sphinx writes in -j minus one processes while the main one
+#: resolves links, so one more job than cores keeps every core busy.
+DEFAULT_JOBS = (os.cpu_count() or 1) + 1
 #: What the build reads beside conf.py.
 CONFIG_INPUTS = ("conf.py", "_ext", "_templates")
 STAMP = "atlas-inputs.json"
@@ -71,21 +79,19 @@ def digest(lines: Sequence[str]) -> str:
 
 
 def generated_folders(source: Path) -> frozenset[Path]:
-    """Folders of ``source`` whose pages the extension wrote (they say so on line 4)."""
+    """Folders of ``source`` whose pages the extension wrote (their first page says so)."""
     found = set()
     for folder in (entry for entry in os.scandir(source) if entry.is_dir()):
         page = next((p for p in sorted(Path(folder.path).glob("*.md"))), None)
-        if page is not None and _line(page, 4) == GENERATED_NOTE:
+        if page is not None and _carries_note(page):
             found.add(Path(folder.path))
     return frozenset(found)
 
 
-def _line(path: Path, number: int) -> str:
-    with path.open(encoding="utf-8", errors="replace") as lines:
-        for index, line in enumerate(lines, start=1):
-            if index == number:
-                return line.rstrip("\n")
-    return ""
+def _carries_note(page: Path) -> bool:
+    with page.open(encoding="utf-8", errors="replace") as lines:
+        top = itertools.islice(lines, NOTE_WITHIN)
+        return any(line.rstrip("\n") == GENERATED_NOTE for line in top)
 
 
 def git_commit(folder: Path) -> str:
@@ -108,15 +114,14 @@ def installed_packages() -> list[str]:
     return sorted(entry.name for entry in os.scandir(site) if entry.name.endswith(".dist-info"))
 
 
-def inputs(command: list[str], source: Path, confdir: Path, skip: frozenset[Path]) -> dict:
-    """Everything but the source tree a build depends on, as comparable values."""
+def inputs(command: list[str], source: Path, confdir: Path) -> dict[str, object]:
+    """Everything but the source tree and the output a build depends on, comparably."""
     return {
         "command": command,
         "python": sys.version,
         "packages": installed_packages(),
         "commit": git_commit(source),
         "config": digest(listing([confdir / name for name in CONFIG_INPUTS])),
-        "skip": sorted(str(path) for path in skip),
     }
 
 
@@ -127,7 +132,7 @@ def up_to_date(stamp: Path, command: list[str], source: Path, confdir: Path, htm
     except (OSError, ValueError):
         return False
     skip = frozenset(Path(path) for path in recorded.get("skip", []))
-    now = inputs(command, source, confdir, skip)
+    now = inputs(command, source, confdir)
     now["source"] = digest(listing([source], skip))
     now["output"] = digest(listing([html]))
     return all(recorded.get(key) == value for key, value in now.items())
@@ -154,9 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("source", type=Path, help="the source folder (source/)")
     parser.add_argument("build", type=Path, help="the build folder (_build/)")
     parser.add_argument("-c", "--conf", type=Path, default=Path("."), help="folder of conf.py")
-    parser.add_argument(
-        "-j", "--jobs", default=str((os.cpu_count() or 1) + 1), help="sphinx-build -j (cores + 1)"
-    )
+    parser.add_argument("-j", "--jobs", default=DEFAULT_JOBS, help="sphinx-build -j (cores + 1)")
     parser.add_argument(
         "sphinx_options", nargs="*", help="more sphinx-build options, after --, such as -W"
     )
@@ -172,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     stamp.unlink(missing_ok=True)
     source_before = listing([args.source])
-    config_before = inputs(command, args.source, args.conf, frozenset())
+    before = inputs(command, args.source, args.conf)
     from sphinx.cmd.build import build_main
 
     status = build_main(command)
@@ -182,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         skip = generated_folders(args.source)
         prefixes = tuple(f"{folder}{os.sep}" for folder in skip)
         recorded = {
-            **config_before,
+            **before,
             "skip": sorted(str(path) for path in skip),
             "source": digest([line for line in source_before if not line.startswith(prefixes)]),
             "output": digest(listing([html])),

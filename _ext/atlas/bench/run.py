@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.vocabulary import DEFAULT_PATH, load_vocabulary
+from ..sitebuild import DEFAULT_JOBS
 from ..sphinx.search import pagefind_command
 from .synth import atlas_page, bare_page, mkdocs_page, synthesize, write_atlas_tree
 
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlas bench", description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=6145, help="number of synthetic studies")
     parser.add_argument(
-        "--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="sphinx-build -j, as make html"
+        "--jobs", type=int, default=DEFAULT_JOBS, help="sphinx-build -j, as make html"
     )
     parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")

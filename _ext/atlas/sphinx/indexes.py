@@ -26,6 +26,7 @@ from ..model.atlaswide import Identity, duplicate_problems
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
+from ..sitebuild import GENERATED_NOTE
 from . import home
 from .data import LEVELS_DIR, AtlasData
 from .render import external, internal, table
@@ -33,7 +34,6 @@ from .study import warn
 
 logger = logging.getLogger(__name__)
 
-GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
 STUDIES_DIR = "studies"
 
 
