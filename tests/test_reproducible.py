@@ -10,52 +10,8 @@ objects.inv and Pagefind's search bundle.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from conftest import ROOT
-
-#: What a checkout holds that the build reads; generated pages are left behind.
-CHECKOUT = {
-    "conf.py": None,
-    "_ext": shutil.ignore_patterns("__pycache__", "*.egg-info"),
-    "_templates": None,
-    "source": shutil.ignore_patterns("tags", "evidence"),
-}
-
-
-def checkout(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for name, ignore in CHECKOUT.items():
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, folder / name, ignore=ignore)
-        else:
-            shutil.copy(ROOT / name, folder / name)
-    return folder
-
-
-def start_build(folder: Path, hash_seed: str, jobs: str) -> subprocess.Popen[str]:
-    """The build as ``make html`` runs it, from inside the checkout."""
-    command = [sys.executable, "-m", "atlas.sitebuild", "-c", ".", "-j", jobs]
-    command += ["source", "_build", "--", "-q"]
-    environment = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    environment.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.Popen(
-        command, cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-
-
-def files(outdir: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(outdir).as_posix(): path.read_bytes()
-        for path in sorted(outdir.rglob("*"))
-        if path.is_file()
-    }
+from buildtrees import checkout, files, start_build
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +19,7 @@ def two_builds(tmp_path_factory) -> tuple[dict[str, bytes], dict[str, bytes]]:
     root = tmp_path_factory.mktemp("reproducible")
     first = checkout(root / "one")
     second = checkout(root / "a-second" / "checkout")
-    builds = [start_build(first, "1", "1"), start_build(second, "2", "2")]
+    builds = [start_build(first, jobs="1", hash_seed="1"), start_build(second, "2", "2")]
     for build in builds:
         output, _ = build.communicate(timeout=600)
         assert build.returncode == 0, output

@@ -2,17 +2,35 @@
 
 Sphinx's own no-op rebuild takes seconds at atlas scale: it loads the whole
 environment and compares every page before it can tell that nothing changed.
-This front end, which ``make html`` runs, records what a successful build read
-and skips Sphinx while none of it has changed:
+This front end, which ``make html`` runs, records what a completed build read
+and left, and skips Sphinx while none of it has changed. It also makes three
+promises Sphinx alone does not keep:
 
-- every file of the source tree, by path, size and modification time, except
-  the folders the extension writes itself (their pages carry ``GENERATED_NOTE``);
-- ``conf.py`` and the folders beside it that the build reads (``_ext``,
-  ``_templates``);
-- the installed packages and the Python version;
-- the git commit, because page histories come from git;
-- the command (``-a`` and ``-E`` always build);
-- and the output as the build left it, so a deleted page is rebuilt.
+- **Content, not clocks.** Inputs are compared by their bytes: every file of
+  the source tree (through symbolic links that stay inside the project, as
+  Sphinx follows them), ``conf.py`` and the folders beside it that the build
+  reads (``_ext``, ``_templates``), the installed packages, the Python
+  version, the git commit (page histories come from git), the environment
+  variables the build reads (:data:`ENVIRONMENT`) and the command. Sphinx
+  itself re-reads a page only when its file is newer than the last read, so a
+  page whose bytes changed behind an older time is given the current time
+  before Sphinx runs.
+- **An interrupted build never survives.** A marker is written before Sphinx
+  starts and removed only when the build ran to its end. If the marker is
+  there (the build was killed, the disk filled up, an extension raised), the
+  next build starts from nothing: a half-written page, index or search bundle,
+  or a saved environment that claims work the output does not show, can then
+  not be carried forward.
+- **The output is the build's.** Every file of the output is recorded after a
+  completed build. Before the next one, a recorded file that was changed is
+  deleted and a file that appeared is removed, so the build writes them again
+  (Sphinx rewrites a missing page; the extension rewrites missing exports and
+  the search bundle).
+
+The pages the extension writes into the source tree (tag and level pages) are
+recorded as the build left them, from the list the extension keeps
+(:data:`GENERATED_MANIFEST`), so that they do not make every build look changed
+and a contributor's file cannot pass for one of them.
 
 It imports no Sphinx until it has to build.
 """
@@ -21,77 +39,110 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-#: The line every page the extension writes into the source tree carries, near
-#: its top. Defined here, not in the extension, so that this front end can tell
-#: those pages apart without importing Sphinx.
-GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
-#: Lines from the top of a page within which GENERATED_NOTE is looked for.
-NOTE_WITHIN = 8
 #: sphinx-build -j: Sphinx writes in -j minus one processes while the main one
 #: resolves links, so one more job than cores keeps every core busy.
 DEFAULT_JOBS = (os.cpu_count() or 1) + 1
 #: What the build reads beside conf.py.
 CONFIG_INPUTS = ("conf.py", "_ext", "_templates")
+#: Environment variables that change what the build writes: SOURCE_DATE_EPOCH
+#: sets dates Sphinx prints; the time zone and locale change the dates git
+#: reports for page histories.
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME")
+#: In the doctree folder: what the last completed build read and left.
 STAMP = "atlas-inputs.json"
+#: In the doctree folder: the source files the extension wrote (its tag and level pages).
+GENERATED_MANIFEST = "atlas-generated.json"
+#: In the build folder while Sphinx runs; still there afterwards means it never finished.
+UNFINISHED = "atlas-build-unfinished"
 #: sphinx-build options that ask for a full rebuild, which is then never skipped.
 FORCING = {"-a", "-E", "--write-all", "--fresh-env"}
 SKIPPED_FOLDERS = {"__pycache__", ".git", ".ruff_cache", ".pytest_cache", ".hypothesis"}
+#: Exit statuses of sphinx-build for a build that ran to its end (1: with warnings as errors).
+COMPLETED = {0, 1}
+
+#: relative path -> what identifies its state (a content digest, or size and time).
+Listing = dict[str, str]
 
 
-def files_below(root: Path, skip: frozenset[Path] = frozenset()) -> Iterator[os.DirEntry[str]]:
-    """Every file below ``root`` (or ``root`` itself), in a stable order."""
+def tree_files(root: Path, project: Path) -> Iterator[tuple[str, Path | str]]:
+    """(path below ``root``, file) for every file below ``root``, in a stable order.
+
+    Symbolic links are followed as Sphinx follows them, but only while they stay
+    inside ``project``: a link that leaves it is listed by its target's name
+    (changing the link changes the listing) and never read.
+    """
+    visited: set[Path] = set()
+
+    def walk(folder: Path, prefix: str) -> Iterator[tuple[str, Path | str]]:
+        real = folder.resolve()
+        if real in visited:
+            return
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            name = f"{prefix}{entry.name}"
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(project) or not target.exists():
+                    yield name, f"link to {os.readlink(path)}"
+                    continue
+            if entry.is_dir():
+                if entry.name not in SKIPPED_FOLDERS:
+                    yield from walk(path, f"{name}/")
+            elif entry.is_file():
+                yield name, path
+
     if root.is_file():
-        parent = root.parent
-        yield from (entry for entry in os.scandir(parent) if entry.name == root.name)
-        return
-    if not root.is_dir():
-        return
-    entries = sorted(os.scandir(root), key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name not in SKIPPED_FOLDERS and Path(entry.path) not in skip:
-                yield from files_below(Path(entry.path), skip)
-        elif entry.is_file():
-            yield entry
+        yield root.name, root
+    elif root.is_dir():
+        yield from walk(root, "")
 
 
-def listing(roots: Sequence[Path], skip: frozenset[Path] = frozenset()) -> list[str]:
-    """The path, size and modification time of every file below ``roots``."""
-    lines = []
-    for root in roots:
-        for entry in files_below(root, skip):
-            status = entry.stat()
-            lines.append(f"{entry.path}\0{status.st_size}\0{status.st_mtime_ns}\n")
-    return lines
+def content_listing(root: Path, project: Path) -> Listing:
+    """Every file below ``root`` with the SHA-256 of its bytes."""
+    listing: Listing = {}
+    for name, file in tree_files(root, project):
+        if isinstance(file, str):
+            listing[name] = file
+            continue
+        try:
+            with file.open("rb") as stream:
+                listing[name] = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError as error:
+            listing[name] = f"unreadable: {error.strerror}"
+    return listing
 
 
-def digest(lines: Sequence[str]) -> str:
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
+def output_listing(html: Path) -> Listing:
+    """Every file of the output with its size and modification time.
+
+    The output is the build's own, written by nothing else, so its times are
+    reliable; reading the bytes of every page and search chunk would make the
+    no-op check slower than the build it saves at atlas scale.
+    """
+    listing: Listing = {}
+    for name, file in tree_files(html, html):
+        if isinstance(file, Path):
+            status = file.stat()
+            listing[name] = f"{status.st_size}:{status.st_mtime_ns}"
+    return listing
 
 
-def generated_folders(source: Path) -> frozenset[Path]:
-    """Folders of ``source`` whose pages the extension wrote (their first page says so)."""
-    found = set()
-    for folder in (entry for entry in os.scandir(source) if entry.is_dir()):
-        page = next((p for p in sorted(Path(folder.path).glob("*.md"))), None)
-        if page is not None and _carries_note(page):
-            found.add(Path(folder.path))
-    return frozenset(found)
-
-
-def _carries_note(page: Path) -> bool:
-    with page.open(encoding="utf-8", errors="replace") as lines:
-        top = itertools.islice(lines, NOTE_WITHIN)
-        return any(line.rstrip("\n") == GENERATED_NOTE for line in top)
+def digest(listing: Mapping[str, str]) -> str:
+    return hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()
 
 
 def git_commit(folder: Path) -> str:
@@ -116,26 +167,85 @@ def installed_packages() -> list[str]:
 
 def inputs(command: list[str], source: Path, confdir: Path) -> dict[str, object]:
     """Everything but the source tree and the output a build depends on, comparably."""
+    config = {
+        name: digest(content_listing(confdir / name, confdir))
+        for name in CONFIG_INPUTS
+        if (confdir / name).exists()
+    }
     return {
         "command": command,
         "python": sys.version,
         "packages": installed_packages(),
         "commit": git_commit(source),
-        "config": digest(listing([confdir / name for name in CONFIG_INPUTS])),
+        "environment": {name: os.environ[name] for name in ENVIRONMENT if name in os.environ},
+        "config": config,
     }
 
 
-def up_to_date(stamp: Path, command: list[str], source: Path, confdir: Path, html: Path) -> bool:
-    """Whether the last successful build read exactly what a build would read now."""
+class Paths:
+    """Where a build reads and writes."""
+
+    def __init__(self, source: Path, build: Path, confdir: Path) -> None:
+        self.source = source
+        self.confdir = confdir
+        self.html = build / "html"
+        self.doctrees = build / "doctrees"
+        self.stamp = self.doctrees / STAMP
+        self.unfinished = build / UNFINISHED
+        # Links inside the source tree may point anywhere in the project around it.
+        self.project = confdir if source.is_relative_to(confdir) else source
+
+    def generated(self) -> list[str]:
+        """Source files the extension wrote in its last build (relative to the source)."""
+        try:
+            names = json.loads((self.doctrees / GENERATED_MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [name for name in names if isinstance(name, str)]
+
+
+def recorded_state(paths: Paths) -> dict[str, object]:
+    """What the last completed build recorded, or an empty record."""
     try:
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        recorded = json.loads(paths.stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    skip = frozenset(Path(path) for path in recorded.get("skip", []))
-    now = inputs(command, source, confdir)
-    now["source"] = digest(listing([source], skip))
-    now["output"] = digest(listing([html]))
-    return all(recorded.get(key) == value for key, value in now.items())
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def repair(paths: Paths, recorded: Mapping[str, object], sources: Listing) -> None:
+    """Make Sphinx see every change the recorded state shows, whatever the file times say.
+
+    A source file whose bytes changed gets the current time, as Sphinx re-reads
+    only newer files. An output file that changed or appeared since the last
+    completed build is removed, so the build writes what belongs there.
+    """
+    old_sources = recorded.get("sources")
+    if isinstance(old_sources, dict):
+        for name, state in sources.items():
+            file = paths.source / name
+            if old_sources.get(name) != state and file.is_file():
+                os.utime(file)
+    old_outputs = recorded.get("outputs")
+    if isinstance(old_outputs, dict):
+        for name, state in output_listing(paths.html).items():
+            if old_outputs.get(name) != state:
+                (paths.html / name).unlink(missing_ok=True)
+
+
+def start_from_nothing(paths: Paths) -> None:
+    """Remove the output and the saved environment of a build that did not finish."""
+    print("The last build did not finish; building the whole site again.")
+    for folder in (paths.html, paths.doctrees):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_json_atomically(path: Path, data: object) -> None:
+    """Write ``data`` so that the file is either the old one or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+    partial.replace(path)
 
 
 def sphinx_command(args: argparse.Namespace) -> list[str]:
@@ -166,31 +276,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.source, args.build, args.conf = (p.resolve() for p in (args.source, args.build, args.conf))
     command = sphinx_command(args)
-    html = args.build / "html"
-    stamp = args.build / "doctrees" / STAMP
-    forced = FORCING.intersection(args.sphinx_options)
-    if not forced and up_to_date(stamp, command, args.source, args.conf, html):
-        print(f"Nothing changed since the last build; the site is in {html}.")
+    paths = Paths(args.source, args.build, args.conf)
+
+    if paths.unfinished.exists():
+        start_from_nothing(paths)
+    recorded = recorded_state(paths)
+    now = inputs(command, paths.source, paths.confdir)
+    sources = content_listing(paths.source, paths.project)
+    unchanged = (
+        recorded.get("clean") is True
+        and all(recorded.get(key) == value for key, value in now.items())
+        and recorded.get("sources") == sources
+        and recorded.get("outputs") == output_listing(paths.html)
+    )
+    if unchanged and not FORCING.intersection(args.sphinx_options):
+        print(f"Nothing changed since the last build; the site is in {paths.html}.")
         return 0
 
-    stamp.unlink(missing_ok=True)
-    source_before = listing([args.source])
-    before = inputs(command, args.source, args.conf)
+    repair(paths, recorded, sources)
+    paths.unfinished.parent.mkdir(parents=True, exist_ok=True)
+    paths.unfinished.write_text(f"Sphinx started by process {os.getpid()}\n", encoding="utf-8")
     from sphinx.cmd.build import build_main
 
     status = build_main(command)
-    if status == 0:
-        # Which folders the extension writes is certain once it has written them;
-        # what they held before the build does not count as something it read.
-        skip = generated_folders(args.source)
-        prefixes = tuple(f"{folder}{os.sep}" for folder in skip)
-        recorded = {
-            **before,
-            "skip": sorted(str(path) for path in skip),
-            "source": digest([line for line in source_before if not line.startswith(prefixes)]),
-            "output": digest(listing([html])),
+    if status in COMPLETED:
+        # What the extension wrote into the source tree is recorded as it left it;
+        # everything else as it was when the build read it.
+        after = content_listing(paths.source, paths.project)
+        for name in paths.generated():
+            if name in after:
+                sources[name] = after[name]
+            else:
+                sources.pop(name, None)
+        record = {
+            **now,
+            "clean": status == 0,
+            "sources": sources,
+            "outputs": output_listing(paths.html),
         }
-        stamp.write_text(json.dumps(recorded, indent=1), encoding="utf-8")
+        write_json_atomically(paths.stamp, record)
+        paths.unfinished.unlink()
     return status
 
 

@@ -26,7 +26,7 @@ from ..model.atlaswide import Identity, duplicate_problems
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
-from ..sitebuild import GENERATED_NOTE
+from ..sitebuild import GENERATED_MANIFEST
 from . import home
 from .data import LEVELS_DIR, AtlasData
 from .render import external, internal, table
@@ -35,6 +35,8 @@ from .study import warn
 logger = logging.getLogger(__name__)
 
 STUDIES_DIR = "studies"
+#: The line every page the extension writes into the source tree carries.
+GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
 
 
 class atlas_index(nodes.General, nodes.Element):
@@ -73,8 +75,15 @@ def write_index_pages(app: Sphinx) -> None:
         for level in vocabulary.evidence_levels
     }
     tags = {f"{tag.key}.md": _page(tag.label, "tag", tag.key) for tag in vocabulary.tags}
-    _sync_folder(Path(app.srcdir, LEVELS_DIR), levels)
-    _sync_folder(Path(app.srcdir, app.config.tags_output_dir), tags)
+    written = [
+        *_sync_folder(app, LEVELS_DIR, levels),
+        *_sync_folder(app, app.config.tags_output_dir, tags),
+    ]
+    # The build front end (atlas.sitebuild) records these pages as the build left
+    # them, rather than as inputs a contributor wrote.
+    manifest = Path(app.doctreedir, GENERATED_MANIFEST)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps(sorted(written), indent=0), encoding="utf-8")
 
 
 def _page(title: str, kind: str, key: str) -> str:
@@ -82,15 +91,23 @@ def _page(title: str, kind: str, key: str) -> str:
     return f"{front_matter}{GENERATED_NOTE}\n\n# {title}\n\n```{{atlas-index}} {kind} {key}\n```\n"
 
 
-def _sync_folder(folder: Path, pages: dict[str, str]) -> None:
+def _sync_folder(app: Sphinx, name: str, pages: dict[str, str]) -> list[str]:
+    """Make the folder hold exactly ``pages``; return their paths below the source folder.
+
+    Only pages whose text differs are written, so Sphinx re-reads nothing on a
+    no-op build. A retired term's page is deleted, and Sphinx then treats it as
+    a removed document.
+    """
+    folder = Path(app.srcdir, name)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("*.md"):
-        if stale.name not in pages:
+    for stale in folder.iterdir():
+        if stale.name not in pages and stale.is_file():
             stale.unlink()
-    for name, text in pages.items():
-        path = folder / name
+    for page, text in pages.items():
+        path = folder / page
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+    return [f"{name}/{page}" for page in pages]
 
 
 # -- rows: what each index shows -----------------------------------------------------

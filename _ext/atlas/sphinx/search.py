@@ -9,6 +9,8 @@ when the build has written HTML newer than the current search index.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -32,6 +34,8 @@ EXCLUDE_SELECTORS = (
     ".atlas-cite",
 )
 BUNDLE = "pagefind"
+#: In the doctree folder: what the search bundle was last made from, and what it holds.
+INDEXED = "atlas-search.json"
 
 
 def use_pagefind(app: Sphinx) -> None:
@@ -41,15 +45,24 @@ def use_pagefind(app: Sphinx) -> None:
 
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: (re)index the site if any page changed since the last index."""
+    """``build-finished``: (re)index the site unless the bundle is whole and indexed these pages.
+
+    After indexing, the list of pages indexed and of the files Pagefind wrote
+    is kept beside the environment. The site is indexed again when a page was
+    written, added or removed since, or when any file of the bundle is missing,
+    changed or extra (an output file deleted by hand is written again).
+    """
     if exception is not None or not app.config.atlas_pagefind or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    entry = outdir / BUNDLE / "pagefind-entry.json"
-    if entry.exists():
-        indexed = entry.stat().st_mtime_ns
-        if all(page.stat().st_mtime_ns <= indexed for page in outdir.rglob("*.html")):
+    record = Path(app.doctreedir) / INDEXED
+    now = {"pages": _pages_state(outdir), "bundle": _bundle_state(outdir / BUNDLE)}
+    try:
+        if json.loads(record.read_text(encoding="utf-8")) == now:
             return
+    except (OSError, ValueError):
+        pass
+    record.unlink(missing_ok=True)
     logger.info("indexing the site for search with Pagefind...")
     # Pagefind names its files by content and never deletes old ones: without
     # this, every rebuild would leave the last index's files in the bundle. The
@@ -64,6 +77,29 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
     cleaner.join()
     if result.returncode != 0:
         raise ExtensionError(f"Pagefind could not index the site:\n{result.stderr.strip()}")
+    now["bundle"] = _bundle_state(outdir / BUNDLE)
+    record.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+
+
+def _pages_state(outdir: Path) -> str:
+    """A digest of every page's path, size and time: any page written since changes it."""
+    lines = []
+    for page in sorted(outdir.rglob("*.html")):
+        if page.relative_to(outdir).parts[0] != BUNDLE:
+            status = page.stat()
+            lines.append(f"{page.relative_to(outdir)}\0{status.st_size}\0{status.st_mtime_ns}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def _bundle_state(bundle: Path) -> dict[str, int]:
+    """Every file of the search bundle with its size (Pagefind names files by content)."""
+    if not bundle.is_dir():
+        return {}
+    return {
+        file.relative_to(bundle).as_posix(): file.stat().st_size
+        for file in sorted(bundle.rglob("*"))
+        if file.is_file()
+    }
 
 
 def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:
