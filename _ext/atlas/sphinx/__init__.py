@@ -33,6 +33,7 @@ from .indexes import (
 )
 from .lineage import fill_lineage, pages_to_rewrite
 from .links import external_links_keep_no_referrer, resolve_links
+from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import index_site, use_pagefind
 from .study import StudyDirective
@@ -109,6 +110,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_browse_assets)
     setup_folder_parts(app)
     setup_forking(app)
+    setup_outputs(app)
     setup_parser(app)
     return {
         "version": "0.1",
