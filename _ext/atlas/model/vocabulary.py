@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sphinx_tags import _normalize_tag
 
 #: Where the vocabulary lives, relative to the project root (the folder of conf.py).
 DEFAULT_PATH = "source/vocabulary.yaml"
@@ -72,9 +72,20 @@ class TagFamily(Term):
     tags: tuple[Tag, ...] = ()
 
 
+#: What sphinx-tags turns into one dash when it names a tag's page.
+NOT_A_WORD = re.compile(r"[\s\W]+")
+
+
 def tag_slug(name: str) -> str:
-    """The sphinx-tags file name for a tag, so our URLs are the ones it would make."""
-    return _normalize_tag(name, dashes=True)
+    """The file name sphinx-tags gives a tag's page, so our URLs are the ones it makes.
+
+    sphinx-tags lower-cases the name and turns every run of spaces and
+    punctuation into one dash. The rule is written out here rather than
+    imported, because sphinx-tags offers it only as a private function and
+    ``atlas check`` must run without Sphinx; ``tests/test_tags_compat.py``
+    checks it against the links sphinx-tags' own ``{tags}`` directive writes.
+    """
+    return NOT_A_WORD.sub("-", name).lower().strip("-")
 
 
 @dataclass(frozen=True)
