@@ -67,7 +67,8 @@ class Site:
     def remove_study(self, name: str) -> None:
         (self.srcdir / "studies" / f"{name}.md").unlink()
 
-    def build(self, parallel: int = 0) -> Build:
+    def build(self, parallel: int = 0, overrides: dict[str, object] | None = None) -> Build:
+        """Build the site; ``overrides`` are configuration values, as ``-D`` would give."""
         before = self._output_stamps()
         warning, status = StringIO(), StringIO()
         app = SphinxTestApp(
@@ -77,6 +78,7 @@ class Site:
             status=status,
             warning=warning,
             parallel=parallel,
+            confoverrides=overrides or {},
         )
         try:
             app.build()
@@ -85,6 +87,19 @@ class Site:
         after = self._output_stamps()
         written = {doc for doc, stamp in after.items() if before.get(doc) != stamp}
         return Build(warning.getvalue(), written, status.getvalue())
+
+    def app(self, overrides: dict[str, object] | None = None) -> SphinxTestApp:
+        """The site's Sphinx application, set up but not built (to look at its settings)."""
+        app = SphinxTestApp(
+            "html",
+            srcdir=self.srcdir,
+            builddir=self.builddir,
+            status=StringIO(),
+            warning=StringIO(),
+            confoverrides=overrides or {},
+        )
+        app.cleanup()
+        return app
 
     def html(self, docname: str) -> BeautifulSoup:
         return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf-8"), "html.parser")

@@ -1,8 +1,10 @@
 """The build's shortcuts for speed change no output byte.
 
 ``folderparts`` renders once per folder what a page shares with its folder,
-and ``forking`` lets each forked reader drop the documents it did not read.
-Both are checked against the plain path on real study pages.
+``forking`` lets each forked reader drop the documents it did not read, and
+the parser takes plain study pages straight to the directive. Each can be
+switched off in conf.py (``atlas_shortcuts``) and is off outside the versions
+it was tested with; the pages are checked against the plain path.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from atlas.sphinx import folderparts, forking
+from atlas.sphinx import forking, shortcuts
 from conftest import ROOT, Site, new_site
+from sphinx.errors import ConfigError
 
 REAL_STUDIES = {
     path.stem: path.read_text(encoding="utf-8")
@@ -26,17 +29,41 @@ def html_pages(site: Site) -> dict[str, bytes]:
     }
 
 
-def test_pages_are_the_same_without_shared_folder_parts(tmp_path, monkeypatch):
-    shared = new_site(tmp_path / "shared", REAL_STUDIES)
-    assert shared.build().warning_lines() == []
-    monkeypatch.setattr(folderparts, "share_folder_parts", lambda *arguments: None)
+ALL_OFF = {"atlas_shortcuts": dict.fromkeys(shortcuts.NAMES, False)}
+
+
+@pytest.mark.parametrize("jobs", [0, 3])
+def test_pages_are_the_same_with_every_shortcut_off(tmp_path, jobs):
+    fast = new_site(tmp_path / "fast", REAL_STUDIES)
+    assert fast.build(parallel=jobs).warning_lines() == []
     plain = new_site(tmp_path / "plain", REAL_STUDIES)
-    assert plain.build().warning_lines() == []
-    shared_pages, plain_pages = html_pages(shared), html_pages(plain)
-    assert shared_pages.keys() == plain_pages.keys()
-    assert len(shared_pages) > len(REAL_STUDIES)
+    assert plain.build(parallel=jobs, overrides=ALL_OFF).warning_lines() == []
+    fast_pages, plain_pages = html_pages(fast), html_pages(plain)
+    assert fast_pages.keys() == plain_pages.keys()
+    assert len(fast_pages) > len(REAL_STUDIES)
     for page, content in plain_pages.items():
-        assert shared_pages[page] == content, page
+        assert fast_pages[page] == content, page
+
+
+def test_each_shortcut_can_be_switched_off(make_site):
+    site = make_site()
+    for name in shortcuts.NAMES:
+        app = site.app(overrides={"atlas_shortcuts": {name: False}})
+        assert not shortcuts.runs(app.config, name)
+        assert all(shortcuts.runs(app.config, other) for other in shortcuts.NAMES if other != name)
+
+
+def test_a_shortcut_is_off_outside_its_tested_versions(make_site, monkeypatch):
+    monkeypatch.setattr(shortcuts, "version", lambda package: "99.0")
+    site = make_site()
+    app = site.app()
+    assert not any(shortcuts.runs(app.config, name) for name in shortcuts.NAMES)
+    assert "the folder_parts shortcut is off because furo 99.0" in app.status.getvalue()
+
+
+def test_a_misspelt_shortcut_is_a_configuration_error(make_site):
+    with pytest.raises(ConfigError, match="the shortcuts are parallel_readers"):
+        make_site().app(overrides={"atlas_shortcuts": {"parallel_reader": False}})
 
 
 @pytest.mark.parametrize("jobs", [2, 3])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 
-import atlas.sphinx
 import pytest
 from atlas.sphinx.parser import sole_study_block
 from conftest import FIXTURE_NAMES, ROOT, fixture_study, new_site
@@ -39,16 +38,18 @@ def test_any_other_page_goes_through_myst(text):
     assert sole_study_block(text) is None
 
 
-def test_the_shortcut_builds_what_myst_builds(tmp_path, monkeypatch):
+def test_the_shortcut_builds_what_myst_builds(tmp_path):
     studies = {
         path.stem: path.read_text("utf-8") for path in (ROOT / "source" / "studies").glob("*.md")
     }
     studies |= {name: fixture_study(name) for name in FIXTURE_NAMES}
     shortcut = new_site(tmp_path / "shortcut", studies)
     assert shortcut.build().warning_lines() == []
-    monkeypatch.setattr(atlas.sphinx, "setup_parser", lambda app: None)
     myst = new_site(tmp_path / "myst", studies)
-    assert myst.build().warning_lines() == []
+    assert (
+        myst.build(overrides={"atlas_shortcuts": {"study_page_parser": False}}).warning_lines()
+        == []
+    )
 
     for page in sorted(myst.outdir.rglob("*.html")):
         assert (shortcut.outdir / page.relative_to(myst.outdir)).read_bytes() == page.read_bytes()
@@ -57,7 +58,13 @@ def test_the_shortcut_builds_what_myst_builds(tmp_path, monkeypatch):
         tree = pickle.loads((site.builddir / "doctrees" / "studies" / name).read_bytes())
         where = str(site.srcdir)
         lines = [(n.line, str(n.source).replace(where, "")) for n in tree.findall()]
-        return tree.pformat().replace(where, ""), lines
+        settings = {k: v for k, v in vars(tree.settings).items() if k.startswith("myst")}
+        substitutions = {
+            name: (node.pformat(), str(node.source).replace(where, ""))
+            for name, node in tree.substitution_defs.items()
+        }
+        names = (substitutions, tree.nameids, tree.refnames, tree.citation_refs)
+        return tree.pformat().replace(where, ""), lines, settings, names
 
     for tree in sorted((myst.builddir / "doctrees" / "studies").glob("*.doctree")):
         assert shape(shortcut, tree.name) == shape(myst, tree.name), tree.name

@@ -10,7 +10,9 @@ Writing a page at atlas scale is mostly template work that repeats itself:
   append its checksum, about ten times per page. The tag depends only on the
   asset and the page's folder.
 
-Together these were over a third of the time spent writing a study page.
+Together these were over a third of the time spent writing a study page. Both
+rely on how furo and Sphinx fill the page context; :mod:`atlas.sphinx.shortcuts`
+turns this off (``folder_parts``) outside the tested versions.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from weakref import WeakKeyDictionary
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
+
+from .shortcuts import runs
 
 #: Per builder: the documents some toctree includes, and rendered parts by
 #: (part, folder, arguments). Forked writer processes each fill their own copy.
@@ -43,6 +47,8 @@ def share_folder_parts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """``html-page-context``, before the theme's handler: reuse the folder's rendered parts."""
+    if not runs(app.config, "folder_parts"):
+        return
     if app.builder not in _shared:
         _shared[app.builder] = (in_some_toctree(app.env), {})
     included, rendered = _shared[app.builder]

@@ -17,6 +17,9 @@ Two costs follow, both growing with the atlas:
   (``gc.freeze``, made for this case): in each child before it reads, and in
   the parent once a large read is done, before the writing processes are
   forked (at 6,145 studies, 7 s less writing with ``-j 2``).
+
+This leans on Sphinx internals; :mod:`atlas.sphinx.shortcuts` says which, and
+turns it off (``parallel_readers``) outside the tested Sphinx versions.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.events import EventListener
 from sphinx.project import Project
 
+from .shortcuts import runs
+
 #: The process that runs each parallel build; any other process seen during
 #: the build is one of its forked readers or writers.
 _main_process: WeakKeyDictionary[Sphinx, int] = WeakKeyDictionary()
@@ -43,8 +48,11 @@ MANY_PAGES = 200
 
 
 def note_main_process(app: Sphinx) -> None:
-    """``builder-inited``: remember which process runs this build, if it forks at all."""
-    if app.parallel > 1:
+    """``builder-inited``: remember which process runs this build, if it forks at all.
+
+    A build not noted here takes Sphinx's normal parallel path throughout.
+    """
+    if app.parallel > 1 and runs(app.config, "parallel_readers"):
         _main_process[app] = os.getpid()
 
 

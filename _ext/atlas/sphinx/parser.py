@@ -8,7 +8,9 @@ page whose shape leaves no doubt (one block, opened and closed by plain
 fences, nothing else, no inner fence) this parser builds the nodes exactly as
 MyST would hand them on, through the same
 :func:`~atlas.sphinx.study.study_nodes`. Every other page, including any odd
-study page, goes through MyST unchanged.
+study page, goes through MyST unchanged. What it copies of MyST's last step
+is listed in :mod:`atlas.sphinx.shortcuts` (``study_page_parser``), which
+turns the shortcut off outside the tested MyST-Parser versions.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sphinx.application import Sphinx
 
 from ..model.page import OPENING_FENCE
 from .guard import STUDIES_PREFIX
+from .shortcuts import runs
 from .study import study_nodes
 
 
@@ -50,7 +53,11 @@ class StudyPageParser(MystParser):
         env = document.settings.env
         config = env.myst_config
         block = None
-        if env.docname.startswith(STUDIES_PREFIX) and not config.html_meta:
+        if (
+            env.docname.startswith(STUDIES_PREFIX)
+            and not config.html_meta
+            and runs(env.config, "study_page_parser")
+        ):
             block = sole_study_block(inputstring)
         if block is None:
             super().parse(inputstring, document)
@@ -59,9 +66,16 @@ class StudyPageParser(MystParser):
         document.current_line = lineno
         document += study_nodes(env, lines, lineno, lineno + 1)
         # What MyST's renderer sets at the end of every page: settings for its
-        # transforms, and a word count of the text outside fences (none here).
+        # transforms, and a word count of the text outside fences (none here),
+        # kept as metadata and as substitutions a page could refer to.
         document.myst_slugs = {}
-        env.metadata[env.docname]["wordcount"] = {"words": 0, "minutes": 0}
+        wordcount = {"words": 0, "minutes": 0}
+        env.metadata[env.docname]["wordcount"] = wordcount
+        for key, value in wordcount.items():
+            definition = nodes.substitution_definition(str(value), nodes.Text(str(value)))
+            definition.source = document["source"]
+            definition["names"].append(f"wordcount-{key}")
+            document.note_substitution_def(definition, f"wordcount-{key}")
         document.settings.myst_heading_anchors_html_ids = config.heading_anchors_html_ids
         document.settings.myst_footnote_transition = config.footnote_transition
         document.settings.myst_footnote_sort = config.footnote_sort
