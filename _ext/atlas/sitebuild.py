@@ -48,6 +48,12 @@ import sysconfig
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+#: The line every page the extension writes into the source tree carries near its top
+#: (within NOTE_WITHIN lines), to tell people not to edit it. Defined here, in a module
+#: that imports no Sphinx, so that ``atlas check`` can read it too. The build front
+#: end does not trust it: it knows the extension's pages from GENERATED_MANIFEST.
+GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
+NOTE_WITHIN = 8
 #: sphinx-build -j: Sphinx writes in -j minus one processes while the main one
 #: resolves links, so one more job than cores keeps every core busy.
 DEFAULT_JOBS = (os.cpu_count() or 1) + 1

@@ -23,10 +23,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.atlaswide import Identity, duplicate_problems
+from ..model.identifiers import doi_url
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
-from ..sitebuild import GENERATED_MANIFEST
+from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE
 from . import home
 from .data import LEVELS_DIR, AtlasData
 from .render import external, internal, table
@@ -35,8 +36,6 @@ from .study import warn
 logger = logging.getLogger(__name__)
 
 STUDIES_DIR = "studies"
-#: The line every page the extension writes into the source tree carries.
-GENERATED_NOTE = "% Written by the atlas extension from source/vocabulary.yaml. Do not edit."
 
 
 class atlas_index(nodes.General, nodes.Element):
@@ -317,7 +316,7 @@ class IndexRenderer:
         for row in rows:
             docname, title, year, *_, date, notice = row
             link = self._link(str(docname), str(title))
-            notice_link = external(f"https://doi.org/{notice}", str(notice)) if notice else "?"
+            notice_link = external(doi_url(str(notice)), str(notice)) if notice else "?"
             cells.append([link, str(year or "?"), escape(str(date)), notice_link])
         return (
             f'<p class="atlas-count">{_studies_phrase(len(rows))} retracted, latest first.</p>\n'
