@@ -1,14 +1,21 @@
 """Citations of a study: a plain reference, BibTeX and RIS, and a line for the atlas entry.
 
-BibTeX is written by bibtexparser and RIS by rispy, so special characters and
-field order follow those formats' own rules; the plain reference follows the
-NLM style PubMed uses (up to six authors, then "et al.").
+BibTeX is written by bibtexparser and RIS by rispy, so field order and layout
+follow those formats' own rules; the plain reference follows the NLM style
+PubMed uses (up to six authors, then "et al.").
+
+Every value is cleaned the same way first (:func:`one_line`), because a study
+record may hold any text (a page's options are checked, but citations must
+stay well formed even for a value the checks flag). BibTeX then needs a little
+escaping of its own (:func:`bibtex_text`, :func:`bibtex_names`).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
+from collections.abc import Iterable
 
 import bibtexparser
 import rispy
@@ -19,6 +26,25 @@ from .record import Study, short_name
 
 NLM_AUTHORS = 6
 
+#: Characters that break a line or a file format and carry no meaning in a
+#: citation: every control character (C0, DEL and C1, including tab, line feed
+#: and carriage return) and the Unicode line and paragraph separators.
+_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Code points no UTF-8 file or XML document can hold: lone surrogates (a str
+#: made from bytes with ``surrogateescape`` can contain them) and U+FFFE, U+FFFF.
+_UNSTORABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+#: What BibTeX escaping replaces, and with what (see :func:`bibtex_text`).
+BIBTEX_ESCAPES = {
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+}
+_BIBTEX_SPECIAL = re.compile(r"[\\{}]")
+#: BibTeX separates names at a free-standing "and", in any case.
+_NAME_SEPARATOR = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+#: Characters a citation key keeps; others are replaced and the key made unique.
+_KEY_UNSAFE = re.compile(r"[^a-z0-9]+")
+
 
 class _RisWithoutNumbers(rispy.RisWriter):
     """rispy numbers each record ("1."); a file of one or many records needs no numbers."""
@@ -27,39 +53,136 @@ class _RisWithoutNumbers(rispy.RisWriter):
         return ""
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line that every export format can hold.
+
+    Each control character and line or paragraph separator becomes a space: in
+    RIS a line break would start a new tag, in BibTeX a line break followed by
+    ``@`` starts a new entry for bibtexparser, and XML 1.0 forbids most control
+    characters outright. Lone surrogates and U+FFFE/U+FFFF, which no UTF-8 file
+    or XML document can hold, become U+FFFD (the replacement character).
+    Whitespace at either end is dropped, as RIS and BibTeX readers drop it.
+    Everything else stays, right-to-left and zero-width characters included:
+    they are legal everywhere and may be part of a real name or title.
+    """
+    if text.isprintable():  # the usual case: none of those characters is printable
+        return text.strip()
+    return _UNSTORABLE.sub("\ufffd", _BREAKING.sub(" ", text)).strip()
+
+
+def bibtex_text(text: str) -> str:
+    r"""``text`` as the inside of a braced BibTeX value that reads back as one value.
+
+    A value is delimited by braces. BibTeX counts every brace, while
+    bibtexparser skips a brace that follows a backslash, so a brace or a
+    backslash in the text could end the value early (``} @article{x,`` would
+    start an entry of its own) or differently for the two readers. Each is
+    therefore written as its LaTeX text command in a group of its own, which
+    both readers and LaTeX take as one character: ``\`` as
+    ``{\textbackslash}``, ``{`` as ``{\textbraceleft}`` and ``}`` as
+    ``{\textbraceright}``. Nothing else is escaped: other characters (``%``,
+    ``#``, ``"``, ``@``, ``&``) do not change how a braced value is read.
+    The text is made :func:`one_line` first.
+    """
+    text = one_line(text)
+    if "\\" in text or "{" in text or "}" in text:
+        return _BIBTEX_SPECIAL.sub(lambda match: BIBTEX_ESCAPES[match.group()], text)
+    return text
+
+
+def bibtex_names(names: Iterable[str]) -> str:
+    """An ``author`` value: names joined by " and ", one BibTeX name each.
+
+    A name that itself holds a free-standing "and" is put in braces, so that
+    BibTeX keeps it as one name. A name that is blank once made one line is
+    left out.
+    """
+    written = []
+    for name in names:
+        text = bibtex_text(name)
+        if text:
+            written.append(f"{{{text}}}" if _NAME_SEPARATOR.search(text) else text)
+    return " and ".join(written)
+
+
 def reference(study: Study) -> str:
     """The paper, as a reader would cite it."""
-    names = [short_name(name) for name in study.authors]
+    names = [one_line(short_name(name)) for name in study.authors]
+    names = [name for name in names if name]
     authors = ", ".join(names[:NLM_AUTHORS]) + (", et al" if len(names) > NLM_AUTHORS else "")
-    parts = [f"{authors}." if authors else "", f"{study.title.rstrip('.')}.", f"{study.journal}."]
+    parts = [
+        f"{authors}." if authors else "",
+        f"{one_line(study.title).rstrip('.')}.",
+        f"{one_line(study.journal)}.",
+    ]
     if study.year:
         parts.append(f"{study.year}.")
     if study.doi:
-        parts.append(f"doi:{study.doi}.")
+        parts.append(f"doi:{one_line(study.doi)}.")
     if study.pmid:
-        parts.append(f"PMID: {study.pmid}.")
+        parts.append(f"PMID: {one_line(study.pmid)}.")
     return " ".join(part for part in parts if part)
 
 
 def citation_key(study: Study) -> str:
-    """A BibTeX key from the page name: stable, unique in the atlas, ASCII."""
-    return re.sub(r"[^a-z0-9]", "", study.docname.rsplit("/", 1)[-1])
+    """A BibTeX key from the page name: stable, ASCII, and different for different names.
+
+    A page name made of lower-case letters, digits and hyphens (every name the
+    file-name rule accepts) is its own key, so names that differ only by a
+    hyphen keep different keys. Any other name is lower-cased, each run of other
+    characters becomes a hyphen, and a short digest of the exact name is added,
+    so that names differing only by case or punctuation still get different keys.
+    """
+    name = study.docname.rsplit("/", 1)[-1]
+    slug = _KEY_UNSAFE.sub("-", name.lower()).strip("-")
+    if slug == name:
+        return slug
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"study-{digest}"
 
 
-def bibtex_entry(study: Study) -> Entry:
+def unique_keys(studies: Iterable[Study]) -> list[str]:
+    """One citation key per study, in order, none repeated (BibTeX ignores case in keys).
+
+    :func:`citation_key` keys differ for different page names except by a
+    digest collision, which a crafted name could force; the first study in
+    order then keeps its key and each later one gets the first free ``-2``,
+    ``-3``... after it, so the file still has one entry per study.
+    """
+    keys = [citation_key(study) for study in studies]
+    taken = set(keys)
+    seen: set[str] = set()
+    unique = []
+    for key in keys:
+        if key in seen:
+            number = 2
+            while f"{key}-{number}" in taken:
+                number += 1
+            key = f"{key}-{number}"
+            taken.add(key)
+        seen.add(key)
+        unique.append(key)
+    return unique
+
+
+def bibtex_entry(study: Study, key: str) -> Entry:
+    """The paper as a BibTeX ``@article``; values escaped as :func:`bibtex_text` says."""
     fields = [
-        ("author", " and ".join(study.authors)),
-        ("title", study.title),
-        ("journal", study.journal),
+        ("author", bibtex_names(study.authors)),
+        ("title", bibtex_text(study.title)),
+        ("journal", bibtex_text(study.journal)),
         ("year", str(study.year or "")),
-        ("doi", study.doi or ""),
-        ("pmid", study.pmid or ""),
+        ("doi", bibtex_text(study.doi or "")),
+        ("pmid", bibtex_text(study.pmid or "")),
     ]
-    return Entry("article", citation_key(study), [Field(k, v) for k, v in fields if v])
+    return Entry("article", key, [Field(name, value) for name, value in fields if value])
 
 
 def bibtex(studies: list[Study]) -> str:
-    library = bibtexparser.Library([bibtex_entry(s) for s in studies])
+    """A BibTeX file with one entry per study, under keys that are all different."""
+    library = bibtexparser.Library(
+        [bibtex_entry(study, key) for study, key in zip(studies, unique_keys(studies), strict=True)]
+    )
     # The entries are made for this call, so the writer may change them in place
     # instead of copying each one first (seconds for a file of every study).
     return bibtexparser.write_string(
@@ -68,18 +191,18 @@ def bibtex(studies: list[Study]) -> str:
 
 
 def ris(studies: list[Study]) -> str:
+    """RIS records, one per study; every value is :func:`one_line`, as RIS is line-based."""
     records = []
     for study in studies:
         record = {
             "type_of_reference": "JOUR",
-            "authors": list(study.authors),
-            "title": study.title,
-            "journal_name": study.journal,
+            "authors": [name for name in map(one_line, study.authors) if name],
+            "title": one_line(study.title),
+            "journal_name": one_line(study.journal),
             "year": str(study.year or ""),
-            "doi": study.doi or "",
+            "doi": one_line(study.doi or ""),
+            "accession_number": one_line(study.pmid or ""),
         }
-        if study.pmid:
-            record["accession_number"] = study.pmid
         records.append({key: value for key, value in record.items() if value})
     return rispy.dumps(records, implementation=_RisWithoutNumbers)
 
@@ -88,6 +211,6 @@ def atlas_entry(study: Study, updated: datetime.date, url: str) -> str:
     """How to cite the atlas's reading of the paper, dated, apart from the paper itself."""
     where = f" Available from: {url}" if url else ""
     return (
-        f"ME/CFS Evidence Atlas contributors. {study.title.rstrip('.')} [atlas entry "
+        f"ME/CFS Evidence Atlas contributors. {one_line(study.title).rstrip('.')} [atlas entry "
         f"{study.docname}; updated {updated.isoformat()}]. ME/CFS Evidence Atlas.{where}"
     )

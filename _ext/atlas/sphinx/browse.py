@@ -11,7 +11,6 @@ from the study records and the vocabulary, so nothing is defined twice.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -19,6 +18,7 @@ from sphinx.application import Sphinx
 from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
 from .data import AtlasData
+from .exports import WrittenFiles, utf8
 
 BROWSE_JSON = "browse.json"
 #: Bump when the shape of the index changes, so an old cached copy is not misread.
@@ -99,17 +99,27 @@ def _positions(terms: tuple[Term, ...]) -> dict[str, int]:
 
 
 def write_browse_index(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write ``browse.json`` beside the pages, only if its bytes change."""
+    """``build-finished``: write ``browse.json`` beside the pages, only if its bytes change.
+
+    As with the other exports, the index is rendered only when it may be out of
+    date (:class:`~atlas.sphinx.exports.WrittenFiles`).
+    """
     if exception is not None or app.builder.format != "html":
+        return
+    written = WrittenFiles(app)
+    if written.holds(BROWSE_JSON):
         return
     atlas = AtlasData(app.env)
     studies = atlas.studies()
     uri_of = {study.docname: app.builder.get_target_uri(study.docname) for study in studies}
     index = browse_index(studies, atlas.vocabulary, uri_of)
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-    path = Path(app.outdir, BROWSE_JSON)
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
+    written.write(BROWSE_JSON, browse_json(index))
+    written.save()
+
+
+def browse_json(index: dict[str, Any]) -> bytes:
+    """The index as compact UTF-8 JSON; JSON escapes control characters itself."""
+    return utf8(json.dumps(index, ensure_ascii=False, separators=(",", ":"))) + b"\n"
 
 
 def add_browse_assets(
