@@ -1,4 +1,8 @@
-"""Open data: studies.json parses, validates against its published schema, and is complete."""
+"""Open data: studies.json parses, validates against its published schema, and is complete.
+
+The files are written again whenever they may be out of date, and only then.
+Hostile text in the records is tested in test_exports_hostile.py.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ import json
 
 import jsonschema
 import pytest
+from atlas.sphinx import browse, exports
 from conftest import FIXTURE_NAMES, new_site
+
+#: Every file written after the build into the site's root.
+EXPORT_FILES = [*exports.EXPORTS, browse.BROWSE_JSON]
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +64,54 @@ def test_exports_follow_an_edit_and_stay_untouched_by_a_no_op(make_site):
     site.build()
     titles = [s["title"] for s in json.loads(exported.read_text("utf-8"))["studies"]]
     assert "Alpha edited: a randomised trial" in titles
+
+
+def test_a_deleted_or_changed_export_is_written_again_without_a_changed_record(make_site):
+    site = make_site()
+    site.build()
+    first = {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES}
+    for name in EXPORT_FILES:
+        (site.outdir / name).unlink()
+    site.build()
+    assert {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES} == first
+    for name in EXPORT_FILES:
+        (site.outdir / name).write_bytes(first[name][: len(first[name]) // 2])
+    site.build()
+    assert {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES} == first
+
+
+def test_a_no_op_build_renders_no_export(make_site, monkeypatch):
+    site = make_site()
+    site.build()
+    rendered = []
+
+    def noting(name, write):
+        return lambda *args: rendered.append(name) or write(*args)
+
+    for name, write in exports.EXPORTS.items():
+        monkeypatch.setitem(exports.EXPORTS, name, noting(name, write))
+    monkeypatch.setattr(browse, "browse_index", noting("browse.json", browse.browse_index))
+    site.build()
+    assert rendered == []
+    (site.outdir / "atlas.bib").unlink()
+    (site.outdir / "browse.json").unlink()
+    site.build()
+    assert sorted(rendered) == ["atlas.bib", "browse.json"]
+
+
+def test_exports_catch_up_after_a_build_stopped_before_writing_them(make_site, monkeypatch):
+    site = make_site()
+    site.build()
+    page = site.srcdir / "studies" / "alpha-2020-first-fixture.md"
+    page.write_text(page.read_text().replace("Alpha fixture:", "Alpha edited:"))
+
+    def stop(*args: object) -> str:
+        raise KeyboardInterrupt  # as a kill after Sphinx saved its environment
+
+    monkeypatch.setitem(exports.EXPORTS, "studies.json", stop)
+    with pytest.raises(KeyboardInterrupt):
+        site.build()
+    monkeypatch.undo()
+    site.build()
+    for name in ("studies.json", "studies.csv", "atlas.bib", "atom.xml", "browse.json"):
+        assert "Alpha edited:" in (site.outdir / name).read_text("utf-8"), name

@@ -25,12 +25,11 @@ from xml.etree import ElementTree as ET
 import bibtexparser
 import feedparser
 import jsonschema
-import pytest
 import rispy
 from atlas.model import citation
 from atlas.model.record import DOI_PATTERN, FIELDS, PMID_PATTERN, Study
 from atlas.model.vocabulary import load_vocabulary
-from atlas.sphinx import browse, exports
+from atlas.sphinx import exports
 from atlas.sphinx.browse import browse_index, browse_json
 from bibtexparser.middlewares import SeparateCoAuthors
 from conftest import FIXTURE_NAMES, SOURCE, fixture_study
@@ -478,59 +477,3 @@ def test_a_build_with_hostile_pages_writes_every_export_well_formed(make_site):
     assert ris["title"] == ACCEPTED["title"]
     assert ris["authors"] == hostile["authors"]
     assert ris["journal_name"] == ACCEPTED["journal"]
-
-
-# -- repair ------------------------------------------------------------------------------
-
-EXPORT_FILES = [*exports.EXPORTS, "browse.json"]
-
-
-def test_a_deleted_or_changed_export_is_written_again_without_a_changed_record(make_site):
-    site = make_site()
-    site.build()
-    first = {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES}
-    for name in EXPORT_FILES:
-        (site.outdir / name).unlink()
-    site.build()
-    assert {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES} == first
-    for name in EXPORT_FILES:
-        (site.outdir / name).write_bytes(first[name][: len(first[name]) // 2])
-    site.build()
-    assert {name: (site.outdir / name).read_bytes() for name in EXPORT_FILES} == first
-
-
-def test_a_no_op_build_renders_no_export(make_site, monkeypatch):
-    site = make_site()
-    site.build()
-    rendered = []
-
-    def noting(name, write):
-        return lambda *args: rendered.append(name) or write(*args)
-
-    for name, write in exports.EXPORTS.items():
-        monkeypatch.setitem(exports.EXPORTS, name, noting(name, write))
-    monkeypatch.setattr(browse, "browse_index", noting("browse.json", browse.browse_index))
-    site.build()
-    assert rendered == []
-    (site.outdir / "atlas.bib").unlink()
-    (site.outdir / "browse.json").unlink()
-    site.build()
-    assert sorted(rendered) == ["atlas.bib", "browse.json"]
-
-
-def test_exports_catch_up_after_a_build_stopped_before_writing_them(make_site, monkeypatch):
-    site = make_site()
-    site.build()
-    page = site.srcdir / "studies" / "alpha-2020-first-fixture.md"
-    page.write_text(page.read_text().replace("Alpha fixture:", "Alpha edited:"))
-
-    def stop(*args: object) -> str:
-        raise KeyboardInterrupt  # as a kill after Sphinx saved its environment
-
-    monkeypatch.setitem(exports.EXPORTS, "studies.json", stop)
-    with pytest.raises(KeyboardInterrupt):
-        site.build()
-    monkeypatch.undo()
-    site.build()
-    for name in ("studies.json", "studies.csv", "atlas.bib", "atom.xml", "browse.json"):
-        assert "Alpha edited:" in (site.outdir / name).read_text("utf-8"), name
