@@ -80,9 +80,11 @@ def bibtex_text(text: str) -> str:
     therefore written as its LaTeX text command in a group of its own, which
     both readers and LaTeX take as one character: ``\`` as
     ``{\textbackslash}``, ``{`` as ``{\textbraceleft}`` and ``}`` as
-    ``{\textbraceright}``. Nothing else is escaped: other characters (``%``,
-    ``#``, ``"``, ``@``, ``&``) do not change how a braced value is read.
-    The text is made :func:`one_line` first.
+    ``{\textbraceright}``. Nothing else is escaped. Quotes, ``@``, ``,`` and
+    ``=`` do not end a braced value, and the characters only LaTeX treats
+    specially (``&``, ``%``, ``#``, ``$``, ``_``) are left as the page wrote
+    them: escaping them would change the text every other reader of the file
+    sees. The text is made :func:`one_line` first.
     """
     text = one_line(text)
     if "\\" in text or "{" in text or "}" in text:

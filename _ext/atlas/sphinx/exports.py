@@ -7,9 +7,10 @@ record holds; each format's rule is in the docstring of the function that
 writes it.
 
 A file is rewritten only when its bytes change, so a no-op build touches
-nothing. When no study was read, nothing is rendered at all unless a file is
-missing from the output or no longer holds what was last written there
-(:class:`WrittenFiles`); then that file alone is written again.
+nothing. When no study page was read since the files were written, nothing
+is rendered at all unless a file is missing from the output or no longer holds
+what was written there (:class:`WrittenFiles`); then that file alone is
+written again.
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
 
 
 class WrittenFiles:
-    """What the build last wrote after a build, kept between builds to skip rendering again.
+    """The digests of the files written after the build, kept so a current file is not redone.
 
     For each file it keeps the SHA-256 of the bytes written, together with a
     digest of everything those bytes were made from (:func:`_sources_digest`).
