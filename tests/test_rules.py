@@ -67,6 +67,10 @@ def test_every_rule_has_a_case():
         Rule.PAGE_TOO_LARGE,
         Rule.TEXT_OUTSIDE_BLOCK,
         Rule.NOT_UTF8,
+        # The file's characters and name, and names across pages: tests/test_names_and_crashes.py.
+        Rule.CONTROL_CHARACTER,
+        Rule.UNUSABLE_FILE_NAME,
+        Rule.PAGE_NAME_COLLISION,
     }
     assert {rule.code for rule in Rule if rule not in across_pages} <= covered
 

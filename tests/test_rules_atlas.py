@@ -147,8 +147,8 @@ def found(pages: list[Identity], report_on=None) -> list[tuple[str, str]]:
 
 def test_the_same_doi_in_another_spelling_is_a_duplicate_of_the_first_page():
     pages = [
-        page("b", "Second title entirely", doi="https://doi.org/10.1/ABC"),
-        page("a", "First title here", doi="10.1/abc"),
+        page("b", "Second title entirely", doi="https://doi.org/10.1000/ABC."),
+        page("a", "First title here", doi="10.1000/abc"),
     ]
     ((where, problem),) = atlas_problems(pages)
     assert where.docname == "studies/b" and problem.rule is Rule.DUPLICATE_STUDY

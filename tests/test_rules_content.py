@@ -175,4 +175,5 @@ def test_new_rules_keep_existing_codes_and_are_appended_last():
         Rule.CAUSAL_WORDING,
         Rule.MEDICAL_ADVICE,
         Rule.NEAR_DUPLICATE_TITLE,
+        Rule.UPDATED_IN_FUTURE,
     }

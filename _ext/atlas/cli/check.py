@@ -8,7 +8,6 @@ adds the rules that need the whole atlas, and prints the findings.
 from __future__ import annotations
 
 import argparse
-import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +19,12 @@ from ..model.atlaswide import (
     read_identity,
 )
 from ..model.fix import fix_text
-from ..model.page import check_file, decode_page
+from ..model.page import check_file, decode_page, size_problem
 from ..model.record import Study
 from ..model.rulehelp import HELP
 from ..model.rules import Problem, Severity
+from ..model.slug import page_name, page_name_problems
+from ..model.validate import today
 from .project import CommandError, Project, add_root_option, display, find_project
 
 
@@ -119,14 +120,19 @@ def _fix(path: Path, project: Project) -> None:
 def _check_pages(
     pages: list[Path], project: Project
 ) -> tuple[list[Finding], list[Identity], list[tuple[Path, Study]]]:
-    today = datetime.date.today()
+    date = today()
     findings, identities, studies = [], [], []
     for path in pages:
+        # As in the build: a page whose name cannot be an address is not read at all.
+        unusable = page_name_problems(page_name(path.name))
+        if unusable:
+            findings += [Finding(display(path), problem) for problem in unusable]
+            continue
         text, undecodable = decode_page(path.read_bytes())
         if undecodable is not None:
             findings.append(Finding(display(path), undecodable))
             continue
-        result = check_file(path, text, project.vocabulary, project.docname(path), today)
+        result = check_file(path, text, project.vocabulary, project.docname(path), date)
         findings += [Finding(display(path), problem) for problem in result.problems]
         if result.block is not None:
             identities.append(identity_of(result.block, path, project.docname(path)))
@@ -136,12 +142,18 @@ def _check_pages(
 
 
 def _context(project: Project, checked: set[Path]) -> list[Identity]:
-    """The other pages of the atlas, read only as far as their title, DOI and PMID."""
+    """The other pages of the atlas, read only as far as their title, DOI and PMID.
+
+    Pages the build leaves out (not UTF-8, too large, or an unusable name, which
+    ``read_identity`` skips) are left out here too, so both find the same duplicates.
+    """
     identities = []
     for path in project.study_pages():
         if path.absolute() in checked:
             continue
-        text = path.read_text("utf-8", errors="replace")
+        text, _ = decode_page(path.read_bytes())
+        if text is None or size_problem(len(text.encode("utf-8", "surrogatepass"))):
+            continue
         identity = read_identity(path, text, project.docname(path), project.vocabulary)
         if identity is not None:
             identities.append(identity)

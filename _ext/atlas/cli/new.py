@@ -8,14 +8,14 @@ per record, and every record is reported: created, or skipped and why.
 from __future__ import annotations
 
 import argparse
-import datetime
 from pathlib import Path
 
 from ..model.atlaswide import read_identity
 from ..model.identifiers import clean_doi, clean_pmid, identity_keys
 from ..model.references import ExportError, detect_format, read_references
 from ..model.scaffold import Reference, render_page, template_placeholders
-from ..model.slug import study_slug
+from ..model.slug import study_slug, unusable_name_reason
+from ..model.validate import today
 from .project import CommandError, Project, add_root_option, display, find_project
 
 FIELD_OPTIONS = ("title", "authors", "journal", "year", "doi", "pmid")
@@ -59,11 +59,13 @@ def run(args: argparse.Namespace) -> int:
     references, notes = _from_export(args) if args.export else (_from_options(args), [])
     if args.slug and len(references) > 1:
         raise CommandError("--slug names one page, but the export holds several records")
+    if args.slug and (why := unusable_name_reason(args.slug.removesuffix(".md"))):
+        raise CommandError(f"--slug {args.slug!r} cannot be a page name: {why}")
     for note in notes:
         print(note)
     placeholders = template_placeholders(project.template.read_text("utf-8"), project.vocabulary)
     known = _known_identifiers(project)
-    today = datetime.date.today()
+    date = today()
     created: list[Path] = []
     skipped = 0
     for number, reference in enumerate(references, 1):
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             skipped += 1
             continue
         with path.open("x", encoding="utf-8") as page:
-            page.write(render_page(reference, project.vocabulary, placeholders, today))
+            page.write(render_page(reference, project.vocabulary, placeholders, date))
         created.append(path)
         for _, _, key in identity_keys(reference.doi, reference.pmid):
             known[key] = path

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..model.slug import page_name
 from ..model.vocabulary import DEFAULT_PATH, Vocabulary, VocabularyError, load_vocabulary
 
 STUDIES = Path("source/studies")
@@ -51,10 +52,12 @@ class Project:
         Plain string work: pathlib's methods cost seconds over 6,000 pages.
         """
         absolute = os.path.abspath(path)
+        # Sphinx drops the suffix by string too, so '..md' is the page '.', not an error.
+        name = os.path.basename(absolute)
         if absolute.startswith(self.source_prefix):
-            inside = absolute.removeprefix(self.source_prefix)
-            return Path(inside).with_suffix("").as_posix()
-        return display(path.with_suffix(""))
+            inside = absolute.removeprefix(self.source_prefix).replace(os.sep, "/")
+            return inside.removesuffix(name) + page_name(name)
+        return display(path).removesuffix(name) + page_name(name)
 
     def study_pages(self) -> list[Path]:
         return sorted(self.studies.glob("*.md"))

@@ -1,4 +1,4 @@
-"""Rules across the whole atlas: one page per paper, and titles that look like the same paper.
+"""Rules across the whole atlas: one page per paper and per name, and titles that look alike.
 
 These rules need every page at once, so they work on small ``Identity``
 records. ``atlas check`` builds them from checked pages (the pages it reports
@@ -19,7 +19,7 @@ from .identifiers import identity_keys
 from .page import find_blocks
 from .record import Study
 from .rules import Problem, Rule
-from .slug import words
+from .slug import name_collision_key, page_name_problems, words
 from .studyblock import StudyBlock, parse_block
 from .vocabulary import Vocabulary
 
@@ -51,7 +51,12 @@ class Identity:
 
 
 def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -> Identity | None:
-    """The identity of a page from its option lines alone, without checking their values."""
+    """The identity of a page from its option lines alone, without checking their values.
+
+    A page whose name the site cannot use has none: the build leaves it out.
+    """
+    if page_name_problems(docname.rpartition("/")[2]):
+        return None
     lines = text.splitlines()
     start, end = next(find_blocks(lines), (None, None))
     if start is None:
@@ -77,7 +82,7 @@ def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
 def atlas_problems(
     identities: Iterable[Identity], report_on: Collection[str] | None = None
 ) -> list[tuple[Identity, Problem]]:
-    """Duplicate DOIs or PMIDs (errors) and near-duplicate titles (warnings).
+    """Duplicate DOIs or PMIDs and colliding names (errors), near-duplicate titles (warnings).
 
     ``report_on`` names the docnames to report; None reports on every page.
     Of two pages that clash, the one reported is a page asked about, and of
@@ -88,7 +93,7 @@ def atlas_problems(
         return report_on is None or identity.docname in report_on
 
     ordered = sorted(identities, key=lambda page: (asked(page), page.docname))
-    duplicates = _duplicates(ordered)
+    duplicates = _duplicates(ordered) + _name_collisions(ordered)
     # A page that is already a duplicate needs no second, vaguer warning.
     settled = {page.docname for page, _ in duplicates}
     similar = [
@@ -115,12 +120,13 @@ def missing_lineage_targets(study: Study, known: Collection[str]) -> list[Proble
 
 
 def duplicate_problems(identities: Iterable[Identity]) -> list[tuple[Identity, Problem]]:
-    """Only the duplicate-identifier errors: linear in the number of pages.
+    """Only the errors: duplicate identifiers and colliding names, linear in the number of pages.
 
     The Sphinx build runs this on every build; the title comparison, advice
     whose cost grows faster with alike titles, is left to ``atlas check``.
     """
-    return _duplicates(sorted(identities, key=lambda page: page.docname))
+    ordered = sorted(identities, key=lambda page: page.docname)
+    return _duplicates(ordered) + _name_collisions(ordered)
 
 
 def _duplicates(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
@@ -141,6 +147,36 @@ def _duplicates(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
                         ),
                     )
                 )
+    return found
+
+
+def _name_collisions(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
+    """Pages whose names are one name to a BibTeX key, a file system or a reader.
+
+    Reported at the first line of each later page, naming the first: the
+    page is still built (its own name is usable), so nothing else is lost.
+    """
+    first_with_key: dict[str, Identity] = {}
+    found = []
+    for page in ordered:
+        name = page.docname.rpartition("/")[2]
+        first = first_with_key.setdefault(name_collision_key(name), page)
+        if first is page:
+            continue
+        other = first.docname.rpartition("/")[2]
+        found.append(
+            (
+                page,
+                Problem(
+                    Rule.PAGE_NAME_COLLISION,
+                    1,
+                    f"The page name '{name}' is the same as '{other}' ({first.docname}) once "
+                    "hyphens and letter case are set aside, as citation keys and some file "
+                    "systems do. If both pages are one paper, keep one; if not, rename this "
+                    "page with git mv.",
+                ),
+            )
+        )
     return found
 
 

@@ -1,41 +1,110 @@
-"""Clean DOIs and PMIDs as people paste them, so one paper always has one identity.
+"""DOIs and PMIDs in one form, so one paper always has one identity in every tool.
 
-Contributors copy identifiers from browsers and reference managers, which add
-``https://doi.org/``, ``doi:`` or ``PMID:``. The scaffold, the fixer and the
-duplicate checks all clean them the same way here.
+Contributors copy identifiers from browsers, PDFs and reference managers, which
+add ``https://doi.org/``, ``doi:`` or ``PMID:``, a full stop from the end of a
+sentence, or characters nobody can see (a zero-width space from a web page, a
+soft hyphen from a PDF). Crossref's rules say what a DOI is under all that: the
+prefix, trailing sentence punctuation and invisible characters are not part of
+it, and letter case does not matter. ``clean_doi`` applies them, and every
+place that compares, links or exports a DOI (the validator, the duplicate
+rules of ``atlas check`` and the build, ``atlas new``, ``atlas check --fix``,
+the page's links) goes through it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import quote
 
-DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-PMID_PREFIX = re.compile(r"^pmid\s*:?\s*", re.IGNORECASE)
+from .record import DOI_PATTERN, PMID_PATTERN
+
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+PMID_PREFIX = re.compile(
+    r"^(?:pmid\s*:?\s*|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)",
+    re.IGNORECASE,
+)
+#: Sentence punctuation that follows a DOI in running text but never ends one. A closing
+#: parenthesis is dropped only when unbalanced: SICI DOIs such as ``...(199706)...`` keep theirs.
+TRAILING_PUNCTUATION = ".,;"
+VALID_DOI = re.compile(DOI_PATTERN)
+VALID_PMID = re.compile(PMID_PATTERN)
+#: What a DOI may hold unencoded in a URL: RFC 3986's path characters, but not ``#``, ``?``
+#: or ``%``, which would cut the DOI short or be read as an escape (the DOI Handbook, 2.5.2.4).
+DOI_URL_SAFE = "/:;()[]@!$&'*+,=-._~"
+
+
+def is_invisible(character: str) -> bool:
+    """Unicode format characters (category Cf) have no glyph of their own.
+
+    They cover the zero-width space, joiner and non-joiner, the byte-order mark,
+    the soft hyphen, the word joiner and every bidirectional mark, embedding,
+    override and isolate: none can be part of a DOI or a PMID.
+    """
+    return unicodedata.category(character) == "Cf"
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters in ``text``, as ``U+XXXX`` codes, once each in order."""
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in text if is_invisible(c)))
 
 
 def clean_doi(text: str) -> str:
-    """The bare DOI: URL and ``doi:`` prefixes and spaces go, letter case stays."""
-    doi = text.strip()
-    while (shorter := DOI_PREFIX.sub("", doi, count=1)) != doi:
-        doi = shorter.strip()
+    """The bare DOI by Crossref's rules; letter case stays as written.
+
+    Invisible characters and surrounding white space go, then any number of
+    ``https://doi.org/``, ``http://dx.doi.org/`` and ``doi:`` prefixes, then
+    trailing sentence punctuation.
+    """
+    doi = "".join(c for c in text if not is_invisible(c)).strip()
+    while (shorter := DOI_PREFIX.sub("", doi, count=1).strip()) != doi:
+        doi = shorter
+    while doi and (
+        doi[-1] in TRAILING_PUNCTUATION or (doi[-1] == ")" and doi.count(")") > doi.count("("))
+    ):
+        doi = doi[:-1].rstrip()
     return doi
 
 
 def clean_pmid(text: str) -> str:
-    """The PubMed ID's digits without a ``PMID:`` prefix or spaces."""
-    return "".join(PMID_PREFIX.sub("", text.strip(), count=1).split())
+    """The PubMed ID without a ``PMID:`` prefix or PubMed address, spaces or invisible characters.
+
+    Digits are not translated: a PMID in other digits than 0-9 stays as it is and
+    the validator asks for ordinary digits.
+    """
+    pmid = "".join(c for c in text if not is_invisible(c)).strip()
+    pmid = PMID_PREFIX.sub("", pmid, count=1)
+    return "".join(pmid.removesuffix("/").split())
 
 
-def doi_key(text: str) -> str:
-    """DOIs are case-insensitive, so duplicates are compared in lower case."""
-    return clean_doi(text).lower()
+def doi_key(text: str) -> str | None:
+    """The DOI as compared: clean, in lower case (DOIs ignore case); None if it is no DOI."""
+    doi = clean_doi(text)
+    return doi.lower() if VALID_DOI.match(doi) else None
+
+
+def pmid_key(text: str) -> str | None:
+    """The PMID as compared: clean ASCII digits; None if it is no PMID."""
+    pmid = clean_pmid(text)
+    return pmid if VALID_PMID.match(pmid) else None
+
+
+def doi_url(doi: str) -> str:
+    """The DOI's address at doi.org, with the characters a URL cannot carry as they are encoded."""
+    return "https://doi.org/" + quote(clean_doi(doi), safe=DOI_URL_SAFE)
 
 
 def identity_keys(doi: str | None, pmid: str | None) -> list[tuple[str, str, str]]:
-    """(label, clean value, comparison key) for each identifier a paper has."""
+    """(label, clean value, comparison key) for each valid identifier a paper has.
+
+    Only identifiers that are valid once cleaned count. The build knows a page
+    by its checked record, which holds no invalid value, so ``atlas check``
+    (which reads the values as written) must leave them out too: both then
+    find the same duplicates.
+    """
     keys = []
-    if doi and clean_doi(doi):
-        keys.append(("DOI", clean_doi(doi), f"doi:{doi_key(doi)}"))
-    if pmid and clean_pmid(pmid):
-        keys.append(("PMID", clean_pmid(pmid), f"pmid:{clean_pmid(pmid)}"))
+    if doi and (key := doi_key(doi)) is not None:
+        keys.append(("DOI", clean_doi(doi), f"doi:{key}"))
+    if pmid and (key := pmid_key(pmid)) is not None:
+        keys.append(("PMID", key, f"pmid:{key}"))
     return keys

@@ -1,4 +1,5 @@
-"""Markup a study page may not hold: raw HTML, unsafe links and unfilled scaffold prompts.
+"""Markup a study page may not hold: raw HTML, unsafe links, unfilled scaffold prompts, and
+control characters.
 
 A study page is Markdown written by volunteers and shown to everyone, so
 anything that reaches the browser unfiltered is refused, and pages from
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +35,17 @@ FULL_ADDRESS = re.compile(r"^(?:https?://[^\s/]|mailto:)", re.IGNORECASE)
 MAY_HOLD_MARKUP = re.compile(r"<|\]\(|\]:|^\s{0,3}[`~]{3}")
 #: Fenced blocks whose content MyST passes through as raw output.
 RAW_FENCES = re.compile(r"\{(?:raw|eval-rst)\}")
+#: C0 controls but tab (lines are split at line ends before this), DEL and C1 controls:
+#: invisible in an editor, forbidden in XML feeds, and read as commands by terminals.
+CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+#: Bidirectional embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069). Left
+#: open, they reverse or reorder everything after them on a line, in every index row and
+#: feed reader that shows the title, so text can read differently from what it says. The
+#: Unicode bidirectional algorithm orders Arabic and Hebrew text without them; the plain
+#: marks U+200E, U+200F and U+061C that mixed text sometimes needs stay allowed.
+DIRECTION_CONTROL = "\u202a-\u202e\u2066-\u2069"
+FORBIDDEN_CHARACTER = re.compile(f"[{CONTROL}{DIRECTION_CONTROL}]")
+DIRECTION_CHARACTER = re.compile(f"[{DIRECTION_CONTROL}]")
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,46 @@ def markup_problems(block: StudyBlock) -> list[Problem]:
             continue
         problems += _raw_html(text_line)
         problems += _unsafe_links(text_line)
+    return problems
+
+
+def control_character_problems(lines: list[str]) -> list[Problem]:
+    """Control characters and direction overrides anywhere in a page, one problem per line.
+
+    ``lines`` are the file's lines split at line ends only: characters that some
+    tools take for line breaks (form feed, U+0085) are reported here, at the
+    column where they stand, before the page is read as Markdown.
+    """
+    problems = []
+    for number, line in enumerate(lines, 1):
+        found = FORBIDDEN_CHARACTER.findall(line)
+        if not found:
+            continue
+        character = found[0]
+        column = line.index(character) + 1
+        code = f"U+{ord(character):04X}"
+        name = unicodedata.name(character, "")
+        more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+        if DIRECTION_CHARACTER.fullmatch(character):
+            what = (
+                f"the text-direction control {code} {name}".rstrip() + f"{more}, which reorders "
+                "the text after it wherever it is shown. Arabic or Hebrew text needs no such "
+                "control"
+            )
+        else:
+            what = (
+                f"the invisible control character {code}{more}, which web feeds cannot carry "
+                "and editors do not show"
+            )
+        problems.append(
+            Problem(
+                Rule.CONTROL_CHARACTER,
+                number,
+                f"Column {column} holds {what}. Delete it (retype the text around it if "
+                "your editor does not show it).",
+                column,
+            )
+        )
     return problems
 
 

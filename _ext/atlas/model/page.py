@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .markup import control_character_problems
 from .record import Study
 from .rules import Problem, Rule
-from .slug import file_name_problems
+from .slug import file_name_problems, page_name
 from .studyblock import StudyBlock, parse_block
 from .validate import check_block
 from .vocabulary import Vocabulary
@@ -54,6 +55,7 @@ def check_file(
     if too_large is not None:
         result.problems.append(too_large)
         return result
+    result.problems += control_character_problems(LINE_END.split(text))
     lines = page_lines(text)
     blocks = list(find_blocks(lines))
     if not blocks:
@@ -80,7 +82,7 @@ def check_file(
     block.line = start + 1
     result.block = block
     result.study, problems = check_block(block, vocabulary, docname, today)
-    problems += file_name_problems(path.stem, result.study)
+    problems += file_name_problems(page_name(path.name), result.study)
     problems += outside_block_problems(lines, blocks)
     result.problems = sorted(problems + result.problems, key=lambda problem: problem.line)
     return result

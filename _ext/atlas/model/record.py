@@ -15,8 +15,11 @@ from .vocabulary import Vocabulary
 
 Kind = Literal["text", "names", "year", "doi", "pmid", "date", "choice", "choices", "studies"]
 
-DOI_PATTERN = r"^10\.[0-9]{4,9}/[^\s]+$"
+#: A bare DOI: no white space, no control character (anything else a DOI suffix may hold).
+DOI_PATTERN = r"^10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+$"
 PMID_PATTERN = r"^[1-9][0-9]{0,8}$"
+#: ``\d`` would also take other scripts' digits, which no date parser reads.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: How a lineage option names another study page: its file name without ``.md``.
 STUDY_REFERENCE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: The lineage options; the vocabulary's ``lineage`` table gives each its labels.
@@ -138,7 +141,7 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
         elif spec.kind == "pmid":
             prop = {"type": "string", "pattern": PMID_PATTERN}
         elif spec.kind == "date":
-            prop = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+            prop = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
         elif spec.kind == "studies":
             prop = {"type": "string", "pattern": STUDY_REFERENCE_PATTERN}
         elif spec.kind in ("choice", "choices"):
@@ -162,14 +165,21 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
 
 
 def export_schema(vocabulary: Vocabulary) -> dict[str, Any]:
-    """The schema of ``studies.json``: each record is a study record plus its id and URL."""
+    """The schema of ``studies.json``: each record is a study record plus its id and URL.
+
+    A page with errors is still built and exported, without the values its
+    errors left out, so an exported record is sure to hold only its id and URL;
+    every value it does hold has the form ``study_schema`` gives, which is what
+    a page must meet to pass the checks.
+    """
     record = study_schema(vocabulary)
     record["properties"] = {
         "id": {"type": "string", "pattern": r"^studies/[a-z0-9-]+$"},
         "url": {"type": "string"},
         **record["properties"],
     }
-    record["required"] = ["id", "url", *record["required"]]
+    record["required"] = ["id", "url"]
+    del record["anyOf"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ME/CFS atlas studies",

@@ -19,7 +19,7 @@ import rispy
 from bibtexparser import middlewares
 from Bio import Medline
 
-from .identifiers import clean_doi, clean_pmid
+from .identifiers import clean_doi, clean_pmid, pmid_key
 from .scaffold import Reference
 
 SUFFIXES = {".nbib": "medline", ".medline": "medline", ".ris": "ris", ".bib": "bibtex"}
@@ -28,8 +28,11 @@ SNIFFERS = (
     ("ris", re.compile(r"^TY  - ", re.MULTILINE)),
     ("bibtex", re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)),
 )
-YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-PMID_IN_TEXT = re.compile(r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)(\d+)", re.IGNORECASE)
+# ASCII only: ``\d`` would also read other scripts' digits, which no page may hold.
+YEAR = re.compile(r"\b(?:1[89]|20)[0-9][0-9]\b")
+PMID_IN_TEXT = re.compile(
+    r"(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)([0-9]+)", re.IGNORECASE | re.ASCII
+)
 #: MEDLINE publication types that say nothing about the design.
 PLAIN_TYPES = ("Journal Article", "Research Support")
 
@@ -112,7 +115,7 @@ def _ris(text: str) -> tuple[list[Reference], list[str]]:
             for value in _as_list(entry.get(key))
         )
         pmid = clean_pmid(str(entry.get("accession_number", "")))
-        if not pmid.isdigit():
+        if pmid_key(pmid) is None:
             found = PMID_IN_TEXT.search(notes)
             pmid = found[1] if found else ""
         references.append(

@@ -179,6 +179,27 @@ HELP: dict[Rule, RuleHelp] = {
         "A link in the study text is not a full web address.",
         "Write the full address, starting with https://. Link other studies with a lineage option.",
     ),
+    Rule.RETRACTION_DATE_IMPOSSIBLE: RuleHelp(
+        "The retraction date is in the future or before the paper's publication year.",
+        "Write the date printed on the retraction notice, as YYYY-MM-DD, and check ':year:'.",
+    ),
+    Rule.UPDATED_IN_FUTURE: RuleHelp(
+        "The `:updated:` date is later than today, so the site does not use it.",
+        "Write the date you last changed the page, such as today's.",
+    ),
+    Rule.CONTROL_CHARACTER: RuleHelp(
+        "The page holds an invisible control character or a text-direction override.",
+        "Delete the character at the line and column the message gives; retype the text there.",
+    ),
+    Rule.UNUSABLE_FILE_NAME: RuleHelp(
+        "The file name cannot be a web address, so the site leaves the page out.",
+        "Rename the file with `git mv` to lower-case letters, digits and hyphens, at most "
+        "100 characters, such as the name the message suggests.",
+    ),
+    Rule.PAGE_NAME_COLLISION: RuleHelp(
+        "Two page names differ only by hyphens, so citation keys and readers mix them up.",
+        "If both pages are one paper, keep one. If not, rename this page with `git mv`.",
+    ),
 }
 
 

@@ -80,6 +80,16 @@ class Rule(Enum):
     NOT_UTF8 = ("ATLAS079", "not-utf-8")
     # A relative link works in one folder and breaks in the next; study text links out only.
     RELATIVE_LINK = ("ATLAS084", "relative-link")
+    # A retraction dated in the future or before the paper appeared is a slip; readers trust it.
+    RETRACTION_DATE_IMPOSSIBLE = ("ATLAS085", "retraction-date-impossible")
+    # A page "updated" on a day still to come would head every list of recent changes.
+    UPDATED_IN_FUTURE = ("ATLAS086", "updated-in-future", Severity.WARNING)
+    # Control characters and direction overrides are invisible, break feeds, or reorder text.
+    CONTROL_CHARACTER = ("ATLAS087", "control-character")
+    # The file name becomes a URL and output file names; some names cannot be either everywhere.
+    UNUSABLE_FILE_NAME = ("ATLAS088", "unusable-file-name")
+    # Names that differ only by hyphens share a citation key and confuse readers.
+    PAGE_NAME_COLLISION = ("ATLAS089", "page-name-collision")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.severity = severity

@@ -1,7 +1,10 @@
-"""Page names: ``<first-author-surname>-<year>-<two title words>``, and the rule that checks them.
+"""Page names: ``<first-author-surname>-<year>-<two title words>``, and the rules that check them.
 
 The file name of a study becomes its permanent web address, so ``atlas new``
-derives it here and ``atlas check`` holds every page to the same rule.
+derives it here and ``atlas check`` holds every page to the same rules: a name
+the site can use at all (``page_name_problems``, checked before the page is
+read), names that no two pages share once normalised (``name_collision_key``),
+and a name that fits the study (``file_name_problems``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ EXTRA_FOLDS = str.maketrans(
      "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "\u0131": "i"}
 )  # fmt: skip
 SLUG_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The characters a page name may hold: the same in every file system, URL and export.
+USABLE_NAME = re.compile(r"[a-z0-9-]+")
+#: The longest page name. The name is a file three times over (``<name>.md``, the HTML page
+#: and ``_build/doctrees/studies/<name>.doctree``); ext4, APFS and NTFS allow 255 bytes per
+#: name, and Windows 260 characters per path unless long paths are switched on, which leaves
+#: about 100 for the name under a checkout folder of ordinary depth. The longest real name is
+#: under 50 characters: author, year and two words never need more.
+MAX_NAME_LENGTH = 100
+#: Names Windows keeps for devices, with any extension: ``con.html`` cannot be written there.
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
 UNKNOWN_AUTHOR = "unknown"
 NO_TITLE_WORDS = "study"
 
@@ -70,6 +85,77 @@ def study_slug(authors: Sequence[str], year: int, title: str) -> str:
     """
     first = author_slug(authors[0]) if authors else UNKNOWN_AUTHOR
     return "-".join([first, str(year), *(title_words(title) or [NO_TITLE_WORDS])])
+
+
+def page_name(file_name: str) -> str:
+    """The page name of a file as Sphinx makes it: the file name without its last suffix.
+
+    Plain string work, because ``pathlib`` refuses names such as ``..md`` (its stem
+    is ``.``) and calls ``.md`` a name without a suffix, while Sphinx reads both.
+    """
+    stem, dot, _ = file_name.rpartition(".")
+    return stem if dot else file_name
+
+
+def unusable_name_reason(name: str) -> str | None:
+    """Why the site cannot use this page name at all, or None if it can.
+
+    The name is the page's URL, its output files, its id in ``studies.json`` (whose
+    schema allows these characters only), its citation key and what lineage options
+    name. Upper case folds on the file systems of macOS and Windows; accented
+    letters are stored decomposed on macOS; ``#``, ``?``, ``%`` and spaces change
+    what a URL means; a leading dot hides a file and some servers refuse it; a long
+    name does not fit the output file names.
+    """
+    if USABLE_NAME.fullmatch(name) and len(name) <= MAX_NAME_LENGTH:
+        if name in WINDOWS_DEVICE_NAMES:
+            return f"'{name}' is a name Windows keeps for a device"
+        return None
+    if len(name) > MAX_NAME_LENGTH:
+        return f"it is {len(name)} characters long; at most {MAX_NAME_LENGTH} fit every system"
+    if not name:
+        return "it has no name before '.md'"
+    odd = sorted({c for c in name if not USABLE_NAME.fullmatch(c)})
+    shown = ", ".join(repr(c) for c in odd[:5]) + (" ..." if len(odd) > 5 else "")
+    return f"it holds {shown}; only lower-case letters a-z, digits and hyphens can be used"
+
+
+def page_name_problems(name: str) -> list[Problem]:
+    """The rule on page names, checked before the page is read.
+
+    A page whose name the site cannot use is left out of the site (both tools
+    say so), rather than built at an address that breaks somewhere.
+    """
+    why = unusable_name_reason(name)
+    if why is None:
+        return []
+    suggestion = "-".join(re.findall(r"[a-z0-9]+", fold(name)))[:MAX_NAME_LENGTH].strip("-")
+    if not suggestion or suggestion in WINDOWS_DEVICE_NAMES:
+        suggestion = "<first-author-surname>-<year>-<two title words>"
+    return [
+        Problem(
+            Rule.UNUSABLE_FILE_NAME,
+            1,
+            f"The file name {_shortened(name + '.md')!r} cannot be a page address: {why}. "
+            f"The site leaves this page out until it is renamed, for example to "
+            f"'{suggestion}.md' (git mv keeps its history).",
+        )
+    ]
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 20]}...{text[-17:]}"
+
+
+def name_collision_key(name: str) -> str:
+    """What is left of a page name after every normalisation the build or its readers apply.
+
+    BibTeX keys drop hyphens; case-insensitive file systems and servers fold
+    letter case; Unicode normalisation joins composed and decomposed letters.
+    Two pages with the same key cannot both have their own citation key or
+    file everywhere, and readers take them for one paper.
+    """
+    return re.sub(r"[^a-z0-9]", "", fold(unicodedata.normalize("NFKC", name)).casefold())
 
 
 def file_name_problems(stem: str, study: Study) -> list[Problem]:

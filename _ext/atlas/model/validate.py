@@ -2,7 +2,8 @@
 
 The JSON Schema from :mod:`atlas.model.record` does the value checks; this
 module turns each schema error into a located, plain-language problem that
-names the allowed values, and adds the rules that span several fields.
+names the allowed values, and adds the rules that span several fields or
+need today's date.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .identifiers import (
+    DOI_PREFIX,
+    TRAILING_PUNCTUATION,
+    clean_doi,
+    clean_pmid,
+    doi_key,
+    invisible_characters,
+    is_invisible,
+    pmid_key,
+)
 from .markup import markup_problems
 from .record import EARLIEST_YEAR, FIELDS, FIELDS_BY_NAME, Field, Study, study_schema
 from .rules import Problem, Rule
@@ -22,6 +33,18 @@ from .vocabulary import Vocabulary, suggest
 from .wording import wording_problems
 
 LIST_MARKERS = ("- ", "* ", "+ ")
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def today() -> datetime.date:
+    """The date every rule about "today" uses, in ``atlas check`` and in the build alike.
+
+    The machine's local date: a contributor's ``:updated:`` is the date on their
+    own calendar. A reproducible build's ``SOURCE_DATE_EPOCH`` is not used: it is
+    often the time of the last commit or even 0, which would put pages written
+    since then in the future.
+    """
+    return datetime.date.today()
 
 
 def check_block(
@@ -47,6 +70,9 @@ def check_block(
             )
             continue
         value = _coerce(spec, option.value)
+        if spec.kind in ("doi", "pmid"):
+            value, unclean = _clean_identifier(spec, option.value, option.line)
+            problems += unclean
         if value in ("", []):
             skipped.add(name)
             problems.append(
@@ -64,14 +90,16 @@ def check_block(
     invalid: set[str] = set()
     missing: set[str] = set()
     explainer = _Explainer(vocabulary, today.year, lines, block.line)
+    explained: dict[Problem, None] = {}
     for error in _validator(vocabulary, today.year).iter_errors(values):
         if error.validator == "required":
             missing.update(n for n in error.validator_value if n not in values)
             continue
         problem = explainer.explain(error)
         if problem is not None:
-            problems.append(problem)
+            explained[problem] = None  # a date breaks its pattern and its format: say it once
             invalid.add(error.absolute_path[0] if error.absolute_path else "")
+    problems += explained
     for name in sorted(missing - skipped, key=list(FIELDS_BY_NAME).index):
         spec = FIELDS_BY_NAME[name]
         problems.append(
@@ -93,6 +121,11 @@ def check_block(
         )
     valid = {name: value for name, value in values.items() if name not in invalid}
     problems += _cross_field_problems(valid, lines, vocabulary)
+    for name, problem in _date_problems(valid, lines, today):
+        problems.append(problem)
+        # A date that has not come yet is left out, so no page, index or feed shows it.
+        invalid.add(name)
+        del valid[name]
     problems += _section_problems(block, vocabulary)
     problems += markup_problems(block)
     problems += wording_problems(block, vocabulary, valid.get("design"), valid.get("evidence"))
@@ -113,14 +146,104 @@ def check_block(
 
 
 def _coerce(spec: Field, text: str) -> Any:
-    """Turn option text into the JSON type the schema expects."""
+    """Turn option text into the JSON type the schema expects.
+
+    A year becomes a number only when written in the digits 0-9: ``int`` also
+    reads Arabic-Indic or full-width digits, and ``str.isdigit`` also accepts
+    superscripts that ``int`` then refuses. Any other spelling stays text, and
+    the schema reports it.
+    """
     if spec.is_list:
         return [" ".join(item.split()) for item in text.split(spec.separator) if item.strip()]
-    if spec.kind == "year" and text.isdigit():
+    if spec.kind == "year" and text and set(text) <= ASCII_DIGITS:
         return int(text)
-    if spec.kind == "doi":
+    if spec.kind in ("doi", "pmid"):
         return text.strip()
     return " ".join(text.split())
+
+
+def _clean_identifier(spec: Field, written: str, line: int) -> tuple[str, list[Problem]]:
+    """A DOI or PMID in its clean form, and a problem if it was written otherwise.
+
+    The record keeps the clean form when it is valid, so links, exports and the
+    duplicate rule all see the identifier; the page is still reported, because a
+    reader of the file cannot see an invisible character and ``--fix`` can
+    rewrite it. An identifier that is invalid even when clean is left to the
+    schema, which reports it as written.
+    """
+    is_doi = spec.kind == "doi"
+    clean = clean_doi(written) if is_doi else clean_pmid(written)
+    valid = (doi_key if is_doi else pmid_key)(clean) is not None
+    if not valid or clean == written:
+        return written, []
+    hidden = invisible_characters(written)
+    visible = "".join(c for c in written if not is_invisible(c)).strip()
+    removed = [f"the invisible characters {', '.join(hidden)}"] if hidden else []
+    if is_doi and DOI_PREFIX.match(visible):
+        removed.append("'https://doi.org/' or 'doi:'")
+    if is_doi and visible[-1:] in (*TRAILING_PUNCTUATION, ")"):
+        removed.append("the punctuation after it")
+    if not is_doi and not visible[:1].isdigit():
+        removed.append("'PMID:' or the PubMed address")
+    what = f", without {'; '.join(removed)}" if removed else ""
+    assert spec.format_rule is not None
+    return clean, [
+        Problem(
+            spec.format_rule,
+            line,
+            f"':{spec.name}:' must be {spec.what}; write {clean!r}{what}. "
+            f"'atlas check --fix' does this; got {written!r}.",
+        )
+    ]
+
+
+def _date_problems(
+    values: dict[str, Any], lines: dict[str, int], today: datetime.date
+) -> list[tuple[str, Problem]]:
+    """Dates that cannot be right yet: (option name, problem) for each.
+
+    A retraction cannot be dated in the future or before the paper came out:
+    that is an error. ``:updated:`` in the future is more often a slip of the
+    calendar than a fault, so it is advice; either way the date is left out.
+    """
+    found = []
+    updated = values.get("updated")
+    if updated and datetime.date.fromisoformat(updated) > today:
+        found.append(
+            (
+                "updated",
+                Problem(
+                    Rule.UPDATED_IN_FUTURE,
+                    lines["updated"],
+                    f"':updated: {updated}' is later than today ({today.isoformat()}). Write "
+                    "the date you last changed the page; the site does not use a date that has "
+                    "not come yet.",
+                ),
+            )
+        )
+    retracted = values.get("retracted")
+    if not retracted:
+        return found
+    date = datetime.date.fromisoformat(retracted)
+    year = values.get("year")
+    if date > today:
+        why = f"is later than today ({today.isoformat()})"
+    elif year is not None and date.year < year:
+        why = f"is before the paper was published (':year: {year}'); if the year is wrong, fix it"
+    else:
+        return found
+    found.append(
+        (
+            "retracted",
+            Problem(
+                Rule.RETRACTION_DATE_IMPOSSIBLE,
+                lines["retracted"],
+                f"':retracted: {retracted}' {why}. Write the date printed on the retraction "
+                "notice.",
+            ),
+        )
+    )
+    return found
 
 
 @lru_cache(maxsize=8)
@@ -154,6 +277,15 @@ class _Explainer:
             )
         if spec.table is not None:
             return self._unknown_choice(spec, str(error.instance), line)
+        if isinstance(error.instance, str) and _unusual_digits(error.instance):
+            assert spec.format_rule is not None
+            noun = {"year": "year", "date": "date"}.get(spec.kind, "number")
+            return Problem(
+                spec.format_rule,
+                line,
+                f"':{name}:' holds digits other than 0-9; got {error.instance!r}. "
+                f"Write the {noun} in ordinary digits, such as ':{name}: {spec.example}'.",
+            )
         if spec.format_rule is Rule.BAD_YEAR:
             return Problem(
                 Rule.BAD_YEAR,
@@ -186,6 +318,11 @@ class _Explainer:
             line,
             f"Unknown value '{value}' for ':{spec.name}:'.{did_you_mean} Allowed: {allowed}.",
         )
+
+
+def _unusual_digits(text: str) -> bool:
+    """Digits of other scripts, superscripts, fractions or numerals (such as '²⁰²⁰' or '٢٠٢٠')."""
+    return any(c.isnumeric() and c not in ASCII_DIGITS for c in text)
 
 
 def _cross_field_problems(

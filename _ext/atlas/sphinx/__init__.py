@@ -36,7 +36,7 @@ from .links import external_links_keep_no_referrer, resolve_links
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import index_site, use_pagefind
-from .study import StudyDirective
+from .study import StudyDirective, setup_file_checks
 
 STATIC = Path(__file__).parent / "static"
 
@@ -112,10 +112,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_forking(app)
     setup_outputs(app)
     setup_parser(app)
+    setup_file_checks(app)
     return {
         "version": "0.1",
         # Bump when the stored record shape changes: old environments are then re-read.
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from markdown_it import MarkdownIt
 
 from ..model import citation
+from ..model.identifiers import doi_url
 from ..model.markup import FULL_ADDRESS
 from ..model.record import Study
 from ..model.studyblock import StudyBlock
@@ -124,7 +125,7 @@ class StudyHtml:
         date = datetime.date.fromisoformat(study.retracted)
         notice = ""
         if study.retraction_notice:
-            link = external(f"https://doi.org/{study.retraction_notice}", "the retraction notice")
+            link = external(doi_url(study.retraction_notice), "the retraction notice")
             notice = f" Read {link}."
         return (
             '<div class="atlas-retracted" role="note" aria-label="Retracted paper">'
@@ -156,7 +157,7 @@ class StudyHtml:
         if study.year:
             parts.append(str(study.year))
         if study.doi:
-            parts.append(external(f"https://doi.org/{study.doi}", f"doi:{study.doi}"))
+            parts.append(external(doi_url(study.doi), f"doi:{study.doi}"))
         separator = '<span class="atlas-sep"> · </span>'
         return f'<p class="atlas-byline">{separator.join(parts)}</p>'
 
@@ -190,7 +191,7 @@ class StudyHtml:
         study, vocabulary = self.study, self.vocabulary
         rows: list[tuple[str, str]] = []
         if study.doi:
-            rows.append(("DOI", external(f"https://doi.org/{study.doi}", study.doi)))
+            rows.append(("DOI", external(doi_url(study.doi), study.doi)))
         if study.pmid:
             rows.append(
                 ("PMID", external(f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/", study.pmid))

@@ -4,36 +4,50 @@ It checks the block with the same model code as the command-line checker,
 stores the record for the indexes, and returns three nodes: the badge row, and
 a section holding the title and the rest of the page as escaped HTML (see
 :mod:`atlas.sphinx.render` for why the body is not a docutils tree).
+
+Two checks come before the directive, on the file rather than the block, as
+``atlas check`` makes them: a page whose name cannot be an address is not read
+at all, and control characters are found in the text as written, before MyST
+or the line clean-up in :mod:`atlas.sphinx.guard` changes any of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
+import os
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.matching import Matcher
 
+from ..model.markup import control_character_problems
+from ..model.page import LINE_END
 from ..model.rules import Problem, Rule, Severity
-from ..model.slug import file_name_problems
+from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
-from ..model.validate import check_block
+from ..model.validate import check_block, today
 from .data import AtlasData
 from .render import StudyHtml
 
 logger = logging.getLogger(__name__)
 
+STUDIES_DIR = "studies"
 
-def warn(problem: Problem, docname: str) -> None:
+
+def warn(problem: Problem, docname: str, path: str | None = None) -> None:
     """Report a problem the way Sphinx reports its own: file, line, code.
 
     Errors are Sphinx warnings (fatal under ``-W``, as in CI). Rules of warning
     severity ask a person to look again, as ``atlas check`` does, so they are
-    printed with their location but do not fail the build.
+    printed with their location but do not fail the build. ``path`` locates a
+    file that is no document of Sphinx's.
     """
-    location = (docname, problem.line)
+    location: str | tuple[str, int] = (docname, problem.line)
+    if path is not None:
+        location = f"{path}:{problem.line}"
     if problem.rule.severity is Severity.WARNING:
         logger.info(f"advice: {problem}", location=location)
         return
@@ -66,7 +80,7 @@ def study_nodes(
         return []
     block = parse_block(lines, first_line, vocabulary)
     block.line = lineno
-    study, problems = check_block(block, vocabulary, docname, datetime.date.today())
+    study, problems = check_block(block, vocabulary, docname, today())
     problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
     study = dataclasses.replace(study, history=atlas.domain.history.get(docname, ()))
     for problem in problems:
@@ -96,6 +110,68 @@ def study_nodes(
     )
     top = page.retraction_banner() + page.badges()
     return [nodes.raw("", top, format="html"), section]
+
+
+def leave_out_unusable_names(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: a study page whose name cannot be an address is not read.
+
+    Such a name would be written as a doctree and an HTML file, an id in
+    ``studies.json`` and a URL, and one of those fails somewhere (a 251-character
+    name stopped the build on its doctree). The page is left out of this build
+    as if the file were not there, and the warning says why, as ``atlas check``
+    does. Runs before the other hooks of this event, so a page with a bad name
+    is reported for its name alone, in both tools.
+
+    Some names Sphinx never makes a document of: a name with a line break, or
+    one stored decomposed (``cafe`` and a combining accent), which Sphinx looks
+    for composed and calls unreadable. Those files are found in the folder.
+    """
+    _report_undiscovered_names(app, env)
+    for docname in list(docnames):
+        folder, _, name = docname.rpartition("/")
+        if folder != STUDIES_DIR:
+            continue
+        problems = page_name_problems(name)
+        if not problems:
+            continue
+        for problem in problems:
+            warn(problem, docname)
+        docnames.remove(docname)
+        env.found_docs.discard(docname)
+
+
+def _report_undiscovered_names(app: Sphinx, env: BuildEnvironment) -> None:
+    folder = os.path.join(app.srcdir, STUDIES_DIR)
+    if not os.path.isdir(folder):
+        return
+    excluded = Matcher(app.config.exclude_patterns)
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        name = page_name(entry.name)
+        relative = f"{STUDIES_DIR}/{entry.name}"
+        if not entry.name.endswith(".md") or excluded(relative):
+            continue
+        if f"{STUDIES_DIR}/{name}" in env.found_docs:
+            continue  # a document: reported below when it is to be read
+        for problem in page_name_problems(name):
+            warn(problem, "", path=entry.path)
+
+
+def report_control_characters(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: control characters in a study page, at their line and column.
+
+    Runs before the guard rewrites the text: MyST turns NUL into U+FFFD and the
+    guard turns form feeds into spaces, so the characters as written are only
+    here.
+    """
+    if docname.startswith(f"{STUDIES_DIR}/"):
+        for problem in control_character_problems(LINE_END.split(source[0])):
+            warn(problem, docname)
+
+
+def setup_file_checks(app: Sphinx) -> None:
+    # Priority 400: before the guard's handlers of the same events (default 500).
+    app.connect("env-before-read-docs", leave_out_unusable_names, priority=400)
+    app.connect("source-read", report_control_characters, priority=400)
 
 
 def page_url(base: str, docname: str) -> str:
