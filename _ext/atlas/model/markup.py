@@ -35,6 +35,8 @@ FULL_ADDRESS = re.compile(r"^(?:https?://[^\s/]|mailto:)", re.IGNORECASE)
 MAY_HOLD_MARKUP = re.compile(r"<|\]\(|\]:|^\s{0,3}[`~]{3}")
 #: Fenced blocks whose content MyST passes through as raw output.
 RAW_FENCES = re.compile(r"\{(?:raw|eval-rst)\}")
+#: Line ends as Sphinx and editors see them.
+LINE_END = re.compile(r"\r\n?|\n")
 #: C0 controls but tab (lines are split at line ends before this), DEL and C1 controls:
 #: invisible in an editor, forbidden in XML feeds, and read as commands by terminals.
 CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -88,15 +90,18 @@ def markup_problems(block: StudyBlock) -> list[Problem]:
     return problems
 
 
-def control_character_problems(lines: list[str]) -> list[Problem]:
+def control_character_problems(text: str) -> list[Problem]:
     """Control characters and direction overrides anywhere in a page, one problem per line.
 
-    ``lines`` are the file's lines split at line ends only: characters that some
-    tools take for line breaks (form feed, U+0085) are reported here, at the
-    column where they stand, before the page is read as Markdown.
+    ``text`` is the file as written: characters that some tools take for line
+    breaks (form feed, U+0085) are reported here, at the column where they
+    stand, before the page is read as Markdown. Lines are counted at line ends
+    only, as editors count them.
     """
+    if FORBIDDEN_CHARACTER.search(text) is None:
+        return []  # nearly every page: one scan of the text, no splitting
     problems = []
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(LINE_END.split(text), 1):
         found = FORBIDDEN_CHARACTER.findall(line)
         if not found:
             continue

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .markup import control_character_problems
+from .markup import LINE_END, control_character_problems
 from .record import Study
 from .rules import Problem, Rule
 from .slug import file_name_problems, page_name
@@ -23,8 +23,6 @@ from .vocabulary import Vocabulary
 #: MyST reads ``:::`` fences only with its colon_fence extension, which the atlas leaves
 #: off; the build would render such a block as Markdown, so it is no study block here either.
 OPENING_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})\{study\}\s*$")
-#: Line ends as Sphinx and editors see them.
-LINE_END = re.compile(r"\r\n?|\n")
 #: Characters where ``str.splitlines`` breaks a line but Markdown and editors do not. MyST
 #: splits a directive's text with it, so a form feed would shift every later line number
 #: (and cut an option in two); a study page reads each of them as a space.
@@ -55,7 +53,7 @@ def check_file(
     if too_large is not None:
         result.problems.append(too_large)
         return result
-    result.problems += control_character_problems(LINE_END.split(text))
+    result.problems += control_character_problems(text)
     lines = page_lines(text)
     blocks = list(find_blocks(lines))
     if not blocks:

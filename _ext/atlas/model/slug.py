@@ -36,6 +36,7 @@ USABLE_NAME = re.compile(r"[a-z0-9-]+")
 #: about 100 for the name under a checkout folder of ordinary depth. The longest real name is
 #: under 50 characters: author, year and two words never need more.
 MAX_NAME_LENGTH = 100
+NOT_KEY_CHARACTERS = re.compile(r"[^a-z0-9]")
 #: Names Windows keeps for devices, with any extension: ``con.html`` cannot be written there.
 WINDOWS_DEVICE_NAMES = frozenset(
     ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
@@ -155,7 +156,9 @@ def name_collision_key(name: str) -> str:
     Two pages with the same key cannot both have their own citation key or
     file everywhere, and readers take them for one paper.
     """
-    return re.sub(r"[^a-z0-9]", "", fold(unicodedata.normalize("NFKC", name)).casefold())
+    if name.isascii():  # every page that is built: the same key, without Unicode tables
+        return NOT_KEY_CHARACTERS.sub("", name.lower())
+    return NOT_KEY_CHARACTERS.sub("", fold(unicodedata.normalize("NFKC", name)).casefold())
 
 
 def file_name_problems(stem: str, study: Study) -> list[Problem]:

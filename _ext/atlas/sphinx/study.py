@@ -24,7 +24,6 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
 
 from ..model.markup import control_character_problems
-from ..model.page import LINE_END
 from ..model.rules import Problem, Rule, Severity
 from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
@@ -164,7 +163,7 @@ def report_control_characters(app: Sphinx, docname: str, source: list[str]) -> N
     here.
     """
     if docname.startswith(f"{STUDIES_DIR}/"):
-        for problem in control_character_problems(LINE_END.split(source[0])):
+        for problem in control_character_problems(source[0]):
             warn(problem, docname)
 
 
