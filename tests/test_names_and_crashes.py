@@ -186,6 +186,15 @@ def test_nothing_is_lost_and_every_export_is_valid(built):
     assert "Alpha fixture: a randomised trial" in [a.get_text() for a in rows]
 
 
+@pytest.mark.parametrize("year", ["9" * 5000, "\u00b2\u2070\u00b2\u2070", "\u2160\u2161"])
+def test_a_year_int_cannot_read_is_an_error_not_a_crash(year: str):
+    from test_rules import check
+
+    study, problems = check(BASE.replace(":year: 2020", f":year: {year}"))
+    assert [(p.rule.code, p.line) for p in problems] == [("ATLAS032", line_of(BASE, ":year:"))]
+    assert study.year is None
+
+
 def test_atlas_check_on_a_dot_dot_md_page_reports_it(tmp_path):
     """``source/studies/..md`` made atlas check stop with a traceback."""
     site = new_site(tmp_path, FIXTURES)
@@ -258,6 +267,7 @@ VALUE_PARTS = st.one_of(
             "\u200b",
             "-",
             "--",
+            "9" * 5000,
         ]
     ),
     st.text(NAME_CHARACTERS, max_size=12),

@@ -34,6 +34,9 @@ from .wording import wording_problems
 
 LIST_MARKERS = ("- ", "* ", "+ ")
 ASCII_DIGITS = frozenset("0123456789")
+#: Longer runs of digits stay text for the schema to refuse: ``int`` refuses more than
+#: 4,300 digits with an error of its own.
+MAX_YEAR_DIGITS = 9
 
 
 def today() -> datetime.date:
@@ -155,7 +158,7 @@ def _coerce(spec: Field, text: str) -> Any:
     """
     if spec.is_list:
         return [" ".join(item.split()) for item in text.split(spec.separator) if item.strip()]
-    if spec.kind == "year" and text and set(text) <= ASCII_DIGITS:
+    if spec.kind == "year" and 0 < len(text) <= MAX_YEAR_DIGITS and set(text) <= ASCII_DIGITS:
         return int(text)
     if spec.kind in ("doi", "pmid"):
         return text.strip()
@@ -277,9 +280,14 @@ class _Explainer:
             )
         if spec.table is not None:
             return self._unknown_choice(spec, str(error.instance), line)
-        if isinstance(error.instance, str) and _unusual_digits(error.instance):
-            assert spec.format_rule is not None
-            noun = {"year": "year", "date": "date"}.get(spec.kind, "number")
+        if (
+            spec.format_rule is not None
+            and isinstance(error.instance, str)
+            and _unusual_digits(error.instance)
+        ):
+            noun = {"doi": "DOI", "pmid": "PubMed ID", "studies": "page names"}.get(
+                spec.kind, spec.kind
+            )
             return Problem(
                 spec.format_rule,
                 line,
