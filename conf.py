@@ -41,6 +41,13 @@ myst_heading_anchors = 2
 
 templates_path = ["_templates"]
 exclude_patterns = ["vocabulary.yaml"]
+# Pages are Markdown and nothing else: a .rst file is never read, and the atlas
+# extension reports any file under source/ that is not a page it publishes.
+source_suffix = {".md": "markdown"}
+# The guide pages that may hold raw HTML or insert files; every other page, study
+# pages included, may not (atlas check and the build report it, and leave it out).
+# Browse and search are HTML forms that the extension's scripts fill in.
+atlas_trusted_pages = ["browse", "search"]
 
 html_theme = "furo"
 html_title = "ME/CFS Evidence Atlas"

@@ -1,14 +1,16 @@
-"""``atlas check [PATH ...]``: check study pages with the build's own rules, without Sphinx.
+"""``atlas check [PATH ...]``: check the atlas's files with the build's own rules, without Sphinx.
 
 Every page rule comes from ``atlas.model`` (the parser, the JSON Schema and the
-vocabulary the ``{study}`` directive uses); this module only finds the files,
-adds the rules that need the whole atlas, and prints the findings.
+vocabulary the ``{study}`` directive uses, and the file kinds and guide-page
+rules of ``atlas.model.sources``); this module only finds the files, adds the
+rules that need the whole atlas, and prints the findings.
 """
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.atlaswide import (
@@ -24,6 +26,7 @@ from ..model.record import Study
 from ..model.rulehelp import HELP
 from ..model.rules import Problem, Severity
 from ..model.slug import page_name, page_name_problems
+from ..model.sources import Kind, SourceFile, check_guide_page, misplaced_study_problems
 from ..model.validate import today
 from .project import CommandError, Project, add_root_option, display, find_project
 
@@ -31,12 +34,13 @@ from .project import CommandError, Project, add_root_option, display, find_proje
 def add_parser(subcommands: argparse._SubParsersAction) -> None:
     parser = subcommands.add_parser(
         "check",
-        help="check study pages (all of source/studies/ by default)",
-        description="Check study pages against the atlas rules. Exit status: 1 if any "
+        help="check the atlas's pages and files (all of source/ by default)",
+        description="Check study pages, guide pages and every other file under source/ "
+        "against the atlas rules. Exit status: 1 if any "
         "error was found, 0 if there were only warnings or nothing at all.",
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="study pages or folders of them"
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check"
     )
     parser.add_argument(
         "--format",
@@ -61,11 +65,13 @@ class Finding:
 
 def run(args: argparse.Namespace) -> int:
     project = find_project(args.root)
-    pages = _collect(args.paths or [project.studies])
+    collected = _collect(args.paths or [project.source], project)
+    pages = collected.studies
     if args.fix:
         for path in pages:
             _fix(path, project)
     findings, identities, studies = _check_pages(pages, project)
+    findings += _check_sources(collected, project)
     identities += _context(project, {path.absolute() for path in pages})
     asked = {project.docname(path) for path in pages}
     known = {identity.docname for identity in identities}
@@ -88,33 +94,106 @@ def run(args: argparse.Namespace) -> int:
             print(_text(finding, hint=finding.problem.rule.code not in hinted))
             hinted.add(finding.problem.rule.code)
     errors = sum(f.problem.rule.severity is Severity.ERROR for f in findings)
-    print(_summary(len(pages), errors, len(findings) - errors))
+    print(_summary(collected.count, errors, len(findings) - errors))
     return 1 if errors else 0
 
 
-def _collect(paths: list[Path]) -> list[Path]:
-    """The Markdown files named, or found in the folders named, in a stable order."""
-    pages: list[Path] = []
+@dataclass
+class Collected:
+    """The files to check, by kind: study pages (and drafts), guide pages, problem files."""
+
+    studies: list[Path] = field(default_factory=list)
+    guides: list[SourceFile] = field(default_factory=list)
+    problems: list[SourceFile] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.studies) + len(self.guides) + len(self.problems)
+
+
+def _collect(paths: list[Path], project: Project) -> Collected:
+    """The files named, or found in the folders named, with their kinds, in a stable order.
+
+    Below source/ every file has the kind the build gives it (see
+    :mod:`atlas.model.sources`): a folder is checked file by file as the build
+    would read it, so a ``.rst`` page or a link out of the repository is reported
+    rather than skipped. A Markdown file outside source/ is a draft, checked as a
+    study page against the atlas.
+    """
+    source = os.path.abspath(project.source)
+    located = {os.path.abspath(file.path): file for file in project.sources}
+    chosen: dict[str, SourceFile] = {}
+    drafts: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            pages += sorted(path.rglob("*.md"))
+        absolute = os.path.abspath(path)
+        if absolute == source or absolute.startswith(source + os.sep):
+            if absolute in located:
+                chosen[absolute] = located[absolute]
+            elif os.path.isdir(path):
+                folder = absolute + os.sep
+                chosen.update((at, file) for at, file in located.items() if at.startswith(folder))
+            elif not os.path.lexists(path):
+                raise CommandError(f"{path}: no such file or folder")
+        elif path.is_dir():
+            drafts += sorted(path.rglob("*.md"))
         elif path.is_file():
-            pages.append(path)
+            drafts.append(path)
         else:
             raise CommandError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(pages))
+    files = sorted(chosen.values(), key=lambda file: file.relative)
+    return Collected(
+        studies=list(dict.fromkeys([f.path for f in files if f.kind is Kind.STUDY] + drafts)),
+        guides=[file for file in files if file.kind is Kind.GUIDE],
+        problems=[file for file in files if file.kind is Kind.PROBLEM],
+    )
 
 
 def _fix(path: Path, project: Project) -> None:
-    text, undecodable = decode_page(path.read_bytes())
+    """Apply the safe rewrites to one study page; never write outside the repository.
+
+    The path is resolved first, links followed: a page whose real file lies
+    outside the repository (a draft elsewhere, or a page reached through a link)
+    is left as it is, with a message. Links out of the repository under source/
+    are not study pages at all (ATLAS092), so they never get here.
+    """
+    real = os.path.realpath(path)
+    repository = os.path.realpath(project.root)
+    if os.path.commonpath([real, repository]) != repository:
+        print(
+            f"{display(path)}: not fixed: its file ({real}) is outside the repository, "
+            "and atlas check --fix writes only inside it."
+        )
+        return
+    text, undecodable = decode_page(Path(real).read_bytes())
     if undecodable is not None:
         return  # the check reports where the file stops being UTF-8
     fixed, changes = fix_text(text, project.vocabulary)
     if fixed == text:
         return
-    path.write_text(fixed, "utf-8")
+    Path(real).write_text(fixed, "utf-8")
     for change in changes:
         print(f"{display(path)}:{change.line}: fixed: {change.what}")
+
+
+def _check_sources(collected: Collected, project: Project) -> list[Finding]:
+    """The file-kind rules, and what untrusted guide pages hold, as the build reports them."""
+    findings = []
+    trusted = project.trusted_pages
+    date = today()
+    for file in collected.problems:
+        found = [file.problem] if file.problem is not None else []
+        found += misplaced_study_problems(file, project.vocabulary, date)
+        findings += [Finding(display(file.path), problem) for problem in found]
+    for file in collected.guides:
+        if file.docname in trusted:
+            continue
+        text, undecodable = decode_page(file.path.read_bytes())
+        if undecodable is not None:
+            findings.append(Finding(display(file.path), undecodable))
+            continue
+        page = check_guide_page(text, file.path, project.layout, project.markdown_settings)
+        findings += [Finding(display(file.path), problem) for problem in page.problems]
+    return findings
 
 
 def _check_pages(

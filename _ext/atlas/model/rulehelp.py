@@ -200,6 +200,31 @@ HELP: dict[Rule, RuleHelp] = {
         "Two page names differ only by hyphens, so citation keys and readers mix them up.",
         "If both pages are one paper, keep one. If not, rename this page with `git mv`.",
     ),
+    Rule.NOT_A_PAGE: RuleHelp(
+        "A file under `source/` is not a kind the site reads: pages must be Markdown files "
+        "ending in `.md`.",
+        "Rename it to `NAME.md` (lower-case `.md`) and write it in Markdown, or move it out "
+        "of `source/`.",
+    ),
+    Rule.STUDY_IN_FOLDER: RuleHelp(
+        "A study page is in a folder inside `source/studies/`, so the site does not read it.",
+        "Move it to `source/studies/` itself, with `git mv`, and delete the empty folder.",
+    ),
+    Rule.LINK_LEAVES_REPOSITORY: RuleHelp(
+        "A symbolic link under `source/` is broken, leads outside the repository or into a "
+        "hidden folder, or loops.",
+        "Replace the link with the file itself: a copy inside the repository.",
+    ),
+    Rule.UNTRUSTED_MARKUP: RuleHelp(
+        "A guide page holds HTML, reST, a substitution or MyST settings, which only pages named "
+        "in `atlas_trusted_pages` may hold.",
+        "Write it in Markdown. A maintainer may name the page in `atlas_trusted_pages` in "
+        "`conf.py` instead.",
+    ),
+    Rule.FILE_INSERTION: RuleHelp(
+        "A guide page inserts another file, or shows or links a file outside the repository.",
+        "Copy the text into the page, or put the file in `source/` and point to it there.",
+    ),
 }
 
 

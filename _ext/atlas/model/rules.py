@@ -90,6 +90,16 @@ class Rule(Enum):
     UNUSABLE_FILE_NAME = ("ATLAS088", "unusable-file-name")
     # Names that differ only by hyphens share a citation key and confuse readers.
     PAGE_NAME_COLLISION = ("ATLAS089", "page-name-collision")
+    # Only NAME.md pages are published; a page in another form would be left out unseen.
+    NOT_A_PAGE = ("ATLAS090", "not-a-page")
+    # Sphinx reads pages in folders below studies/, but the atlas treats them as no study.
+    STUDY_IN_FOLDER = ("ATLAS091", "study-in-folder")
+    # A link out of the repository would publish, or let --fix write, a file nobody reviewed.
+    LINK_LEAVES_REPOSITORY = ("ATLAS092", "link-leaves-repository")
+    # Raw HTML, reST and MyST settings bypass every check; only trusted guide pages may hold them.
+    UNTRUSTED_MARKUP = ("ATLAS093", "untrusted-markup")
+    # Inserting a file, or showing one from outside the repository, publishes unreviewed text.
+    FILE_INSERTION = ("ATLAS094", "file-insertion")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.severity = severity

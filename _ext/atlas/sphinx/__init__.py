@@ -36,6 +36,7 @@ from .links import external_links_keep_no_referrer, resolve_links
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import index_site, use_pagefind
+from .sources import setup_sources
 from .study import StudyDirective, setup_file_checks
 
 STATIC = Path(__file__).parent / "static"
@@ -112,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_forking(app)
     setup_outputs(app)
     setup_parser(app)
+    setup_sources(app)  # after setup_parser: its parser extends that one
     setup_file_checks(app)
     return {
         "version": "0.1",
