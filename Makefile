@@ -18,7 +18,7 @@ SITEBUILD := $(BIN)/python -m atlas.sitebuild -c . -j $(JOBS) source $(BUILD)
 CHROMIUM  := /usr/bin/chromium
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: html strict serve test lint bench clean browser
+.PHONY: html strict serve test lint bench clean browser release
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
 	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \
 	  --ignore 'source/tags/*' --ignore 'source/evidence/*'
 
-lint: $(STAMP)
+# cffconvert 2.0 needs jsonschema 3 and the atlas needs 4, so it has an environment of its own.
+CFFCONVERT := $(VENV)/cffconvert/bin/cffconvert
+$(CFFCONVERT): | $(STAMP)
+	$(BIN)/python -m venv $(VENV)/cffconvert
+	$(VENV)/cffconvert/bin/python -m pip install --quiet 'cffconvert==2.0.0'
+
+lint: $(STAMP) $(CFFCONVERT)
 	$(BIN)/ruff check _ext tests conf.py
 	$(BIN)/ruff format --check _ext tests conf.py
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
+	$(CFFCONVERT) --validate --infile CITATION.cff
 
 # The browser tests (tests/browser/) drive Debian's Chromium; Playwright downloads no browser.
 $(CHROMIUM):
@@ -50,6 +58,14 @@ browser: $(CHROMIUM)  ## Install what the browser tests need (Debian's chromium)
 # --dist loadgroup keeps the browser tests on one worker: one site build, one Chromium.
 test: $(STAMP) lint strict $(CHROMIUM)  ## Lint, build the site strictly, run the test suite.
 	$(BIN)/python -m pytest -n $(CORES) --dist loadgroup
+
+ifneq ($(filter release,$(MAKECMDGOALS)),)
+ifeq ($(VERSION),)
+$(error Name the release: make release VERSION=x.y.z)
+endif
+endif
+release: strict  ## make release VERSION=x.y.z: open-data archive and CHANGELOG in _build/release.
+	$(BIN)/atlas release $(VERSION)
 
 N ?= 6145
 SCALE ?= 0

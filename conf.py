@@ -5,6 +5,7 @@ The site's sources are in source/; run `make html` from this folder.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # The atlas extension lives in _ext/. It is installed into the virtual environment
 # too; the path entry lets a bare `sphinx-build` work from a plain checkout.
@@ -26,8 +27,12 @@ extensions = [
 # links on every study page are built from it.
 atlas_repository_url = "https://github.com/mecfs-atlas/atlas"
 atlas_repository_branch = "main"
-# Where the built site is published; "Report an error" links send the page's address.
-html_baseurl = "https://mecfs-atlas.github.io/atlas/"
+# Where the built site is published: GitHub Pages' address for the repository above,
+# https://owner.github.io/name/ ("Report an error" links, feeds, sitemap and 404 page
+# use it). Only with a custom domain, write the site's address here instead.
+from atlas.sphinx.furniture import github_pages_url  # noqa: E402 (needs the path above)
+
+html_baseurl = github_pages_url(atlas_repository_url)
 
 # sphinx-tags: the atlas extension writes the tag pages itself (as plain pages,
 # not toctrees), at the URLs sphinx-tags uses.
@@ -61,3 +66,13 @@ html_theme_options = {
     "source_directory": "source/",
     "top_of_page_buttons": ["edit"],
 }
+
+# -- Publishing: sitemap, 404 page and feeds ------------------------------------------
+# Everything here follows from html_baseurl above.
+extensions += ["sphinx_sitemap", "notfound.extension"]
+# One language, one version: page addresses without /en/ or a version folder.
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html"]
+# The 404 page (source/404.md) is served at any depth: its links start from the site's
+# root path.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"

@@ -11,6 +11,7 @@ import html
 import json
 import posixpath
 import re
+import runpy
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "vid
            "audio": "src", "track": "src", "embed": "src", "object": "data"}  # fmt: skip
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)|@import\s+['"]([^'"]+)""")
+#: The path the site is published under: that of conf.py's html_baseurl, such as /atlas/.
+SITE_PATH = urlsplit(
+    runpy.run_path(str(Path(__file__).parent.parent / "conf.py"))["html_baseurl"]
+).path
 
 
 @dataclass
@@ -133,10 +138,17 @@ def _is_site_asset(page: Page, url: str) -> bool:
 
 
 def resolve(page: Page, url: str) -> str | None:
-    """The site path a relative URL points at, or None if it leaves the site root."""
+    """The site path a URL points at, or None if it leaves the site root.
+
+    A root-based URL stays on the site when it starts with the path the site
+    is published under (the 404 page's links do, so that it works at any depth).
+    """
     path = unquote(urlsplit(url).path)
     if not path:
         return page.name
+    if path.startswith(SITE_PATH):
+        joined = posixpath.normpath(path.removeprefix(SITE_PATH) or "index.html")
+        return None if joined.startswith("..") else joined
     base = posixpath.dirname(page.name)
     joined = posixpath.normpath(posixpath.join(base, path))
     return None if joined.startswith("..") or path.startswith("/") else joined

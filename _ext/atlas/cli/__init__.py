@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import check, new, rules, synth
+from . import check, new, release, rules, summary, synth
 from .project import CommandError
 
-COMMANDS = (new, check, rules, synth)
+COMMANDS = (new, check, rules, synth, release, summary)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -185,6 +185,20 @@ def export_schema(vocabulary: Vocabulary) -> dict[str, Any]:
         "title": "ME/CFS atlas studies",
         "type": "object",
         "properties": {
+            # Only in a release's copy (atlas.release): which release the data is.
+            "release": {
+                "type": "object",
+                "properties": {
+                    "version": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+\.[0-9]+$"},
+                    "date": {
+                        "type": "string",
+                        "format": "date",
+                        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                    },
+                },
+                "required": ["version", "date"],
+                "additionalProperties": False,
+            },
             "studies": {
                 "type": "array",
                 "items": {k: v for k, v in record.items() if k != "$schema"},

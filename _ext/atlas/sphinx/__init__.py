@@ -18,9 +18,12 @@ from sphinx.errors import ConfigError
 from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
 from .browse import add_browse_assets, write_browse_index
 from .data import AtlasData, AtlasDomain
+from .downloads import setup_downloads
 from .exports import write_exports
+from .feeds import setup_feeds
 from .folderparts import setup_folder_parts
 from .forking import setup_forking
+from .furniture import setup_furniture
 from .guard import keep_only_study_blocks, leave_out_unreadable_pages
 from .guide import VocabularyDirective
 from .history import load_history, reread_on_history_change
@@ -38,6 +41,7 @@ from .parser import setup_parser
 from .search import index_site, use_pagefind
 from .sources import setup_sources
 from .study import StudyDirective, setup_file_checks
+from .whatsnew import setup_whats_new
 
 STATIC = Path(__file__).parent / "static"
 
@@ -115,6 +119,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_parser(app)
     setup_sources(app)  # after setup_parser: its parser extends that one
     setup_file_checks(app)
+    setup_downloads(app)
+    setup_feeds(app)
+    setup_furniture(app)
+    setup_whats_new(app)
     return {
         "version": "0.1",
         # Bump when the stored record shape changes: old environments are then re-read.

@@ -49,6 +49,7 @@ WRITTEN_FILES = "atlas-written-files.json"
 _WRITERS = (
     Path(__file__),
     Path(__file__).with_name("browse.py"),
+    Path(__file__).with_name("feeds.py"),
     Path(citation.__file__),
     Path(citation.__file__).with_name("record.py"),
 )
@@ -122,25 +123,36 @@ def atlas_bib(studies: list[Study], vocabulary: Vocabulary, site: Site) -> str:
 
 
 def atom_feed(studies: list[Study], vocabulary: Vocabulary, site: Site) -> str:
-    """The newest additions and updates, newest first, as an Atom 1.0 feed.
+    """The site's feed: its newest additions and updates (see :func:`atom`)."""
+    newest = newest_first(studies)[:FEED_LENGTH]
+    return atom(f"{site.project}: new and updated studies", "atom.xml", newest, site)
 
-    XML 1.0 cannot hold most control characters, so every text and attribute
-    is made :func:`~atlas.model.citation.one_line` (control characters become
-    spaces) before ElementTree escapes it. A date that is missing or not a real
-    YYYY-MM-DD date is written as 1970-01-01, as Atom requires a date on each
-    entry.
+
+def newest_first(studies: list[Study]) -> list[Study]:
+    """Studies by the date of their last change, newest first (the order of every feed)."""
+    return sorted(studies, key=lambda s: (s.last_updated or "", s.docname), reverse=True)
+
+
+def atom(title: str, path: str, entries: list[Study], site: Site) -> str:
+    """``entries`` (newest first) as an Atom 1.0 feed whose file is ``path`` in the site.
+
+    The site's feed and each tag's and level's feed (:mod:`atlas.sphinx.feeds`)
+    are written here. XML 1.0 cannot hold most control characters, so every
+    text and attribute is made :func:`~atlas.model.citation.one_line` (control
+    characters become spaces) before ElementTree escapes it. A date that is
+    missing or not a real YYYY-MM-DD date is written as 1970-01-01, as Atom
+    requires a date on each entry.
     """
     prefix = f"{site.base_url}/" if site.base_url else ""
-    newest = sorted(studies, key=lambda s: (s.last_updated or "", s.docname), reverse=True)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _text(feed, "title", f"{site.project}: new and updated studies")
-    _text(feed, "id", f"{prefix}atom.xml" if prefix else "urn:mecfs-atlas:feed")
-    _text(feed, "updated", _timestamp(newest[0].last_updated if newest else None))
-    _link(feed, "self", f"{prefix}atom.xml")
+    _text(feed, "title", title)
+    _text(feed, "id", f"{prefix}{path}" if prefix else f"urn:mecfs-atlas:{path}")
+    _text(feed, "updated", _timestamp(entries[0].last_updated if entries else None))
+    _link(feed, "self", f"{prefix}{path}")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", site.author)
-    for study in newest[:FEED_LENGTH]:
+    for study in entries:
         url = prefix + site.uris[study.docname]
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "title", ("Retracted: " if study.retracted else "") + study.title)
