@@ -42,6 +42,8 @@ DATA_FILES = ("studies.json", "studies.schema.json", "studies.csv", "atlas.bib",
 OPTIONAL_DATA_FILES = ("findings.json", "findings.csv")
 #: Options whose old and new values a changelog entry shows; others are only named.
 SHOWN_OPTIONS = ("evidence", "confidence", "pem", "design", "review", "year", "peer-review")
+#: How many files one ``git hash-object`` call hashes (its command line stays short).
+HASHED_AT_ONCE = 1000
 #: Changing only the date of the last change is no news.
 QUIET_OPTIONS = frozenset({"updated"})
 #: How the licences of the atlas are stated in every archive (and on the site).
@@ -133,7 +135,6 @@ class Snapshot:
     """The study pages at one point of the history: page name -> git blob id."""
 
     label: str
-    commit: str
     blobs: dict[str, str]
     read: Callable[[list[str]], dict[str, bytes]] = field(repr=False)
 
@@ -190,26 +191,26 @@ class Repository:
             parts = meta.split()
             if len(parts) == 3 and parts[1] == "blob" and _is_page(path):
                 blobs[path.removesuffix(".md")] = parts[2]
-        return Snapshot(label, commit, blobs, self._read_blobs(blobs))
+        return Snapshot(label, blobs, self._read_blobs(blobs))
 
     def start(self) -> Snapshot:
         """Before the first commit: no pages at all."""
-        return Snapshot("the start of the history", "", {}, lambda names: {})
+        return Snapshot("the start of the history", {}, lambda names: {})
 
     def working_tree(self) -> Snapshot:
         """The study pages as they are on disk, committed or not."""
         paths = sorted(path for path in self.studies.glob("*.md") if path.is_file())
-        names = [path.stem for path in paths]
-        hashed = self.git(
-            "hash-object", "--stdin-paths", data="".join(f"{path}\n" for path in paths).encode()
-        ).split()
-        blobs = dict(zip(names, hashed, strict=True))
-        head = self.commit("HEAD") if self._has_commits() else ""
+        hashed: list[str] = []
+        # As arguments, not one per line on standard input: a file name may hold a line break.
+        for first in range(0, len(paths), HASHED_AT_ONCE):
+            chunk = [str(path) for path in paths[first : first + HASHED_AT_ONCE]]
+            hashed += self.git("hash-object", "--", *chunk).split()
+        blobs = dict(zip((path.stem for path in paths), hashed, strict=True))
 
         def read(wanted: list[str]) -> dict[str, bytes]:
             return {name: (self.studies / f"{name}.md").read_bytes() for name in wanted}
 
-        return Snapshot("the working tree", head, blobs, read)
+        return Snapshot("the working tree", blobs, read)
 
     def is_clean(self) -> bool:
         """Whether the study pages on disk are exactly those of HEAD."""
@@ -217,12 +218,6 @@ class Repository:
             "status", "--porcelain", "--untracked-files=all", "--", ".", cwd=self.studies
         )
         return not status.strip()
-
-    def _has_commits(self) -> bool:
-        try:
-            return bool(self.commit("HEAD"))
-        except ReleaseError:
-            return False
 
     def _read_blobs(self, blobs: Mapping[str, str]) -> Callable[[list[str]], dict[str, bytes]]:
         def read(names: list[str]) -> dict[str, bytes]:
@@ -266,10 +261,10 @@ KINDS = ("added", "updated", "retracted", "removed")
 
 @dataclass(frozen=True)
 class Changes:
-    """The studies added, updated, retracted and removed between two snapshots."""
+    """The studies added, updated, retracted and removed since an earlier snapshot."""
 
+    #: The earlier snapshot, in words.
     since: str
-    until: str
     added: tuple[Entry, ...] = ()
     updated: tuple[Entry, ...] = ()
     retracted: tuple[Entry, ...] = ()
@@ -282,14 +277,14 @@ class Changes:
         return {kind: [entry.to_dict() for entry in getattr(self, kind)] for kind in KINDS}
 
     @classmethod
-    def from_dict(cls, since: str, until: str, data: Mapping[str, Any]) -> Changes:
+    def from_dict(cls, since: str, data: Mapping[str, Any]) -> Changes:
         def entries(kind: str) -> tuple[Entry, ...]:
             return tuple(
                 Entry(item["id"].removeprefix("studies/"), item["title"], item.get("detail", ""))
                 for item in data.get(kind, ())
             )
 
-        return cls(since, until, *(entries(kind) for kind in KINDS))
+        return cls(since, *(entries(kind) for kind in KINDS))
 
 
 def compare(old: Snapshot, new: Snapshot, vocabulary: Vocabulary) -> Changes:
@@ -343,7 +338,6 @@ def compare(old: Snapshot, new: Snapshot, vocabulary: Vocabulary) -> Changes:
             removed.append(Entry(name, before[name].title))
     return Changes(
         old.label,
-        new.label,
         *(
             tuple(sorted(entries, key=lambda e: e.name))
             for entries in (added, updated, retracted, removed)

@@ -159,12 +159,13 @@ class WhatsNewHtml:
             heading = f"Since release {section['previous']}"
         else:
             since, heading = "the start of the atlas", "Since the atlas began"
-        changes = Changes.from_dict("", "", section["changes"])
+        changes = Changes.from_dict(since, section["changes"])
         if not changes:
             lead = f"No study has been added, updated, retracted or removed since {since}."
             return f"<h2>{escape(heading)}</h2>\n<p>{escape(lead)}</p>"
         lead = f"Changes since {since}, not yet in a release."
-        return f"<h2>{escape(heading)}</h2>\n<p>{escape(lead)}</p>\n{self.lists(changes)}"
+        lists = self.lists(changes, "")
+        return f"<h2>{escape(heading)}</h2>\n<p>{escape(lead)}</p>\n{lists}"
 
     def release(self, section: dict[str, Any]) -> str:
         heading = f"Release {section['version']} ({section['date']})"
@@ -176,11 +177,13 @@ class WhatsNewHtml:
             text = f"{escape(text)} Download {link} and the full CHANGELOG."
         else:
             text = escape(text)
-        changes = Changes.from_dict("", "", section["changes"])
-        body = self.lists(changes) if changes else "<p>No study changed.</p>"
+        changes = Changes.from_dict(since, section["changes"])
+        listed = ", listed in the release's CHANGELOG"
+        body = self.lists(changes, listed) if changes else "<p>No study changed.</p>"
         return f"<h2>{escape(heading)}</h2>\n<p>{text}</p>\n{body}"
 
-    def lists(self, changes: Changes) -> str:
+    def lists(self, changes: Changes, more_where: str) -> str:
+        """One list per kind of change, each cut at :data:`SHOWN` entries."""
         parts = []
         for kind in KINDS:
             entries: tuple[Entry, ...] = getattr(changes, kind)
@@ -188,7 +191,7 @@ class WhatsNewHtml:
                 continue
             items = "".join(f"<li>{self.entry(entry, kind)}</li>" for entry in entries[:SHOWN])
             more = len(entries) - SHOWN
-            note = f"<p>And {more} more, listed in the release's CHANGELOG.</p>" if more > 0 else ""
+            note = f"<p>And {more} more{escape(more_where)}.</p>" if more > 0 else ""
             parts.append(
                 f'<p class="rubric">{HEADINGS[kind]} ({len(entries)})</p>\n'
                 f'<ul class="atlas-whats-new">{items}</ul>{note}'
