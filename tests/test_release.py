@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import runpy
 import subprocess
 import zipfile
@@ -18,8 +19,10 @@ import pytest
 import yaml
 from atlas.cli import main
 from atlas.model.vocabulary import load_vocabulary
-from atlas.release import ReleaseError, make_release
+from atlas.release import ReleaseError, make_release, plain
 from conftest import FIXTURE_NAMES, ROOT, SOURCE, Site, fixture_study, new_site
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 VOCABULARY = load_vocabulary(SOURCE / "vocabulary.yaml")
 CITATION = ROOT / "CITATION.cff"
@@ -363,3 +366,16 @@ def test_whats_new_without_git_history_says_so(make_site):
     assert site.build().warning_lines() == []
     text = site.html("whats-new").get_text(" ", strip=True)
     assert "This copy of the atlas has no git history" in text
+
+
+@settings(max_examples=200)
+@given(st.text())
+def test_a_title_stays_one_line_of_markdown_that_shows_as_written(text):
+    """CHANGELOG lines and the pull-request summary hold titles as one escaped line."""
+    shown = plain(text)
+    assert "\n" not in shown and "\r" not in shown
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", shown)
+    # Every Markdown character is escaped: taking the escapes away gives the text back.
+    unescaped = re.sub(r"\\(.)", r"\1", shown, flags=re.DOTALL)
+    assert unescaped == " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text).split())
+    assert not re.search(r"(?<!\\)(?:\\\\)*[`*_\[\]<>|]", shown)

@@ -11,7 +11,7 @@ things they leave to the site:
   Its page order also follows the parallel writers' timing. Before it writes,
   the list it collected is completed with every document of the site
   (orphaned study pages included; pages left out of the site are no
-  documents) through its own ``add_html_link``, and put in name order, so the
+  documents), less its ``sitemap_excludes``, and put in name order, so the
   file is whole and the same for the same site.
 - **The 404 page's text links and content root**, which sphinx-notfound-page
   leaves relative to the site's root folder, and its search entry.
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx_sitemap import add_html_link
+from sphinx_sitemap import is_excluded
 
 from .exports import write_if_changed
 
@@ -57,18 +57,27 @@ def github_pages_url(repository_url: str) -> str:
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``, before sphinx-sitemap writes: every page of the site, in order."""
+    """``build-finished``, before sphinx-sitemap writes: every page of the site, in order.
+
+    sphinx-sitemap collects its links in a queue served by a process of its
+    own (so that parallel writers can add to it), where every entry costs a
+    round trip. The few it collected are taken out, and a queue in this
+    process, holding every page's link in name order, takes its place.
+    """
     if exception is not None or app.builder.format != "html":
         return
-    links = getattr(app, "sitemap_links", None)
-    if links is None:  # sphinx-sitemap is not in the build
+    collected = getattr(app, "sitemap_links", None)
+    if collected is None:  # sphinx-sitemap is not in the build
         return
-    rendered = _drain(links)
-    for docname in sorted(app.env.all_docs):
-        add_html_link(app, docname, "page.html", {}, None)
-    everything = {link: modified for link, modified in [*rendered, *_drain(links)]}
-    for link in sorted(everything):
-        links.put((link, everything[link]))
+    excludes = app.config.sitemap_excludes
+    uris = (app.builder.get_target_uri(docname) for docname in app.env.all_docs)
+    links: dict[str, str | None] = {uri: None for uri in uris if not is_excluded(uri, excludes)}
+    # What the pages written in this build gave (their last-change times, if shown).
+    links |= dict(_drain(collected))
+    ordered: queue.Queue[tuple[str, str | None]] = queue.Queue()
+    for link in sorted(links):
+        ordered.put((link, links[link]))
+    app.sitemap_links = ordered
 
 
 def _drain(links: queue.Queue) -> list[tuple[str, str | None]]:
