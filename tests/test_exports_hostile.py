@@ -233,6 +233,12 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 def read_feed(data: bytes) -> tuple[ET.Element, feedparser.FeedParserDict]:
+    """The feed as ElementTree reads it (the text as written) and as feedparser does.
+
+    feedparser is a check of well-formedness and structure only: it "repairs"
+    text that looks like UTF-8 read as Latin-1 ("Â¡" becomes "¡"), so its
+    text is not the text written.
+    """
     feed = feedparser.parse(data)
     assert not feed.bozo, feed.get("bozo_exception")
     return ET.fromstring(data), feed
@@ -311,7 +317,6 @@ def test_every_export_reads_back_for_any_text(studies):
     assert Counter(titles) == Counter(
         line(("Retracted: " if study.retracted else "") + study.title) for study in studies
     )
-    assert Counter(entry.title for entry in feed.entries) == Counter(titles)
 
     data = json.loads(files["studies.json"])
     jsonschema.validate(data, json.loads(files["studies.schema.json"]))

@@ -137,7 +137,7 @@ def citation_key(study: Study) -> str:
     """
     name = study.docname.rsplit("/", 1)[-1]
     slug = _KEY_UNSAFE.sub("-", name.lower()).strip("-")
-    if slug == name:
+    if slug and slug == name:
         return slug
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else f"study-{digest}"
