@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -202,12 +203,22 @@ class Paths:
         self.project = confdir if source.is_relative_to(confdir) else source
 
     def generated(self) -> list[str]:
-        """Source files the extension wrote in its last build (relative to the source)."""
-        try:
-            names = json.loads((self.doctrees / GENERATED_MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
-        return [name for name in names if isinstance(name, str)]
+        return generated_pages(self.doctrees)
+
+
+def generated_pages(doctrees: Path) -> list[str]:
+    """Source files the extension wrote in its last build, relative to the source folder.
+
+    An unreadable list counts as empty; a name that climbs out of the source
+    folder is never taken.
+    """
+    try:
+        names = json.loads((doctrees / GENERATED_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(names, list):
+        return []
+    return [name for name in names if isinstance(name, str) and ".." not in name.split("/")]
 
 
 def recorded_state(paths: Paths) -> dict[str, object]:
@@ -325,10 +336,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-if __name__ == "__main__":
-    status = main()
-    # Tearing down a build's million objects one by one takes a second at atlas
-    # scale, and every file is closed by now: leave without it.
+def leave(status: int) -> None:
+    """Exit without tearing down the build's objects one by one.
+
+    That takes a second at atlas scale, and every file is closed by now. Child
+    processes an extension started (sphinx-sitemap keeps a multiprocessing
+    manager) would outlive a bare ``os._exit`` and hold the terminal's output
+    open, so they are stopped first.
+    """
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(timeout=5)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+if __name__ == "__main__":
+    leave(main())
