@@ -16,9 +16,10 @@ BUILD     := _build
 # atlas.sitebuild runs sphinx-build, or skips it when nothing it reads has changed.
 SITEBUILD := $(BIN)/python -m atlas.sitebuild -c . -j $(JOBS) source $(BUILD)
 CHROMIUM  := /usr/bin/chromium
+EPUBCHECK := /usr/share/java/epubcheck.jar
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: html strict serve test lint bench clean browser release
+.PHONY: html strict serve test lint bench clean browser release epub
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +31,11 @@ html: $(STAMP)  ## Build the site into _build/html.
 
 strict: $(STAMP)  ## Build with every warning treated as an error, as CI does.
 	$(SITEBUILD) -- -W --keep-going -n
+
+# The ePub for e-ink readers: the studies, indexes and guide pages, without the web-only pages.
+epub: $(STAMP) $(EPUBCHECK)  ## Build the atlas as an ePub into _build/epub and check it with epubcheck.
+	$(BIN)/sphinx-build -q -j $(JOBS) -b epub -c . -d $(BUILD)/doctrees-epub source $(BUILD)/epub
+	java -jar $(EPUBCHECK) --quiet $(BUILD)/epub/*.epub
 
 serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
 	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \
@@ -47,6 +53,12 @@ lint: $(STAMP) $(CFFCONVERT)
 	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
 	$(CFFCONVERT) --validate --infile CITATION.cff
 
+# Debian's epubcheck (a Java program) checks the ePub in `make epub` and in the tests.
+$(EPUBCHECK):
+	@echo "Installing Debian's epubcheck for the ePub"
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y epubcheck
+
 # The browser tests (tests/browser/) drive Debian's Chromium; Playwright downloads no browser.
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests"
@@ -56,7 +68,7 @@ $(CHROMIUM):
 browser: $(CHROMIUM)  ## Install what the browser tests need (Debian's chromium).
 
 # --dist loadgroup keeps the browser tests on one worker: one site build, one Chromium.
-test: $(STAMP) lint strict $(CHROMIUM)  ## Lint, build the site strictly, run the test suite.
+test: $(STAMP) lint strict $(CHROMIUM) $(EPUBCHECK)  ## Lint, build the site strictly, run the test suite.
 	$(BIN)/python -m pytest -n $(CORES) --dist loadgroup
 
 ifneq ($(filter release,$(MAKECMDGOALS)),)

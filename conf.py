@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "ME/CFS Evidence Atlas"
+# The atlas's own version (pyproject.toml); the ePub names it in its metadata.
+version = release = "0.1"
+# The ePub (make epub) is read on e-ink readers: link addresses would only add clutter.
+epub_show_urls = "no"
 author = "The atlas contributors"
 copyright = "2026, the atlas contributors"
 language = "en"

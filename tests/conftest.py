@@ -67,14 +67,23 @@ class Site:
     def remove_study(self, name: str) -> None:
         (self.srcdir / "studies" / f"{name}.md").unlink()
 
-    def build(self, parallel: int = 0, overrides: dict[str, object] | None = None) -> Build:
-        """Build the site; ``overrides`` are configuration values, as ``-D`` would give."""
+    def build(
+        self,
+        parallel: int = 0,
+        overrides: dict[str, object] | None = None,
+        builder: str = "html",
+    ) -> Build:
+        """Build the site; ``overrides`` are configuration values, as ``-D`` would give.
+
+        Another ``builder`` (text, epub, ...) keeps its own environment and writes
+        into :meth:`output_of` it.
+        """
         before = self._output_stamps()
         warning, status = StringIO(), StringIO()
         app = SphinxTestApp(
-            "html",
+            builder,
             srcdir=self.srcdir,
-            builddir=self.builddir,
+            builddir=self.builddir if builder == "html" else self.builddir / builder,
             status=status,
             warning=warning,
             parallel=parallel,
@@ -87,6 +96,10 @@ class Site:
         after = self._output_stamps()
         written = {doc for doc, stamp in after.items() if before.get(doc) != stamp}
         return Build(warning.getvalue(), written, status.getvalue())
+
+    def output_of(self, builder: str) -> Path:
+        """Where a build with ``builder`` writes its output."""
+        return self.outdir if builder == "html" else self.builddir / builder / builder
 
     def app(self, overrides: dict[str, object] | None = None) -> SphinxTestApp:
         """The site's Sphinx application, set up but not built (to look at its settings)."""

@@ -81,11 +81,11 @@ def test_year_chart_is_inline_svg_with_a_text_alternative(built):
     assert "2015 to 2022" in figure.figcaption.get_text()
     years = {
         tr.a.get_text(): (tr.select("td")[1].get_text(), parse_qs(urlsplit(tr.a["href"]).query))
-        for tr in figure.select("details table tbody tr")
+        for tr in site.html("index").select("details.atlas-year-table table tbody tr")
     }
     assert years["2018"] == ("1", {"from": ["2018"], "to": ["2018"]})
     assert years["2016"][0] == "0"
-    decades = [a.get_text() for a in figure.select(".atlas-decades a")]
+    decades = [a.get_text() for a in site.html("index").select(".atlas-decades a")]
     assert decades == ["2010s (2)", "2020s (2)"]
 
 

@@ -66,7 +66,7 @@ def test_indexes_and_counts_flag_retractions(built):
     assert levels == ["1 study", "1 study", "1 study", "1 study (1 retracted)"]
     listed = built.html("retractions").select("table.atlas-study-table tbody tr")
     assert [[td.get_text(strip=True) for td in tr.select("td")] for tr in listed] == [
-        ["Beta fixture: an observational cohort", "2018", "2021-05-06", "10.5555/notice.beta"]
+        ["Beta fixture: an observational cohort", "2018", "6 May 2021", "10.5555/notice.beta"]
     ]
 
 

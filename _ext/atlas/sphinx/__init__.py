@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 
 from ..model.vocabulary import DEFAULT_PATH, VocabularyError, load_vocabulary
+from .book import setup_book
 from .browse import add_browse_assets, write_browse_index
 from .data import AtlasData, AtlasDomain
 from .downloads import setup_downloads
@@ -34,13 +35,15 @@ from .indexes import (
     index_docs_to_rewrite,
     write_index_pages,
 )
-from .lineage import fill_lineage, pages_to_rewrite
-from .links import external_links_keep_no_referrer, resolve_links
+from .lineage import pages_to_rewrite
+from .links import external_links_keep_no_referrer
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import index_site, use_pagefind
+from .shortcuts import setup_shortcuts
 from .sources import setup_sources
 from .study import StudyDirective, setup_file_checks
+from .studynodes import setup_study_nodes
 from .whatsnew import setup_whats_new
 
 STATIC = Path(__file__).parent / "static"
@@ -73,9 +76,13 @@ def prepare(app: Sphinx) -> None:
 def reread_on_vocabulary_change(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Every page shows vocabulary labels, so a changed vocabulary re-reads them all."""
+    """Every page shows vocabulary labels, so a changed vocabulary re-reads them all.
+
+    So does a new ``tags_output_dir``: guide pages name the tag pages they link to
+    when they are read.
+    """
     atlas = AtlasData(env)
-    digest = atlas.vocabulary.digest
+    digest = f"{atlas.vocabulary.digest} {env.config.tags_output_dir}"
     previous = atlas.data["vocabulary_digest"]
     atlas.data["vocabulary_digest"] = digest
     return sorted(env.found_docs) if previous and previous != digest else []
@@ -109,10 +116,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", index_docs_to_rewrite)
     app.connect("env-updated", pages_to_rewrite)
     app.connect("doctree-resolved", fill_indexes)
-    app.connect("doctree-resolved", resolve_links)
-    app.connect("doctree-resolved", fill_lineage)
     app.connect("html-page-context", external_links_keep_no_referrer)
     app.connect("html-page-context", add_browse_assets)
+    setup_shortcuts(app)
+    setup_study_nodes(app)
+    setup_book(app)
     setup_folder_parts(app)
     setup_forking(app)
     setup_outputs(app)

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 
 from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
-from .data import AtlasData
+from .data import AtlasData, builds_site
 from .exports import WrittenFiles, utf8
 
 BROWSE_JSON = "browse.json"
@@ -104,7 +104,7 @@ def write_browse_index(app: Sphinx, exception: Exception | None) -> None:
     As with the other exports, the index is rendered only when it may be out of
     date (:class:`~atlas.sphinx.exports.WrittenFiles`).
     """
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     written = WrittenFiles(app)
     if written.holds(BROWSE_JSON):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
@@ -21,6 +22,14 @@ T = TypeVar("T")
 
 #: Where generated evidence-level pages go, below the source folder.
 LEVELS_DIR = "evidence"
+#: Builders that write the atlas as a web site. Search, open data, feeds and the
+#: browse index go beside their pages; an ePub or a text build gets none of them.
+SITE_BUILDERS = frozenset({"html", "dirhtml"})
+
+
+def builds_site(app: Sphinx) -> bool:
+    """Whether this build writes the web site (not an ePub, LaTeX, text, ...)."""
+    return app.builder.name in SITE_BUILDERS
 
 
 class AtlasDomain(Domain):

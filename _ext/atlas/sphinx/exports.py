@@ -28,12 +28,15 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from ..model import citation
 from ..model.citation import one_line
 from ..model.record import FIELDS, Study, export_schema
 from ..model.vocabulary import Vocabulary
-from .data import AtlasData
+from .data import AtlasData, builds_site
+
+logger = logging.getLogger(__name__)
 
 #: How many studies the feed carries: the most recently added or updated.
 FEED_LENGTH = 50
@@ -183,12 +186,13 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     and written only when its bytes differ, so a no-op build costs one read of
     each file.
     """
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     written = WrittenFiles(app)
     stale = [name for name in EXPORTS if not written.holds(name)]
     if not stale:
         return
+    logger.info("writing the open-data files...")
     atlas = AtlasData(app.env)
     studies = atlas.studies()
     site = Site.of(app, studies)

@@ -9,120 +9,88 @@ The chart is inline SVG drawn here, so the reader's browser loads no chart code.
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from collections.abc import Callable
 from html import escape
 from urllib.parse import urlencode
 
-from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
-
-Row = list[str | int | None]
-#: How many recently updated studies the home page lists.
-RECENT = 6
-
-# -- rows ----------------------------------------------------------------------------
-
-
-def rows_level_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    counts = Counter(study.evidence for study in studies)
-    return [[term.key, counts[term.key]] for term in vocabulary.evidence_levels]
-
-
-def rows_pem_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    counts = Counter(study.pem for study in studies)
-    return [[term.key, counts[term.key]] for term in vocabulary.pem]
-
-
-def rows_design_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    counts = Counter(study.design for study in studies)
-    return [[term.key, counts[term.key]] for term in vocabulary.designs]
-
-
-def rows_years(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    """Every year from the first to the last study, years without studies included."""
-    counts = Counter(study.year for study in studies if study.year)
-    if not counts:
-        return []
-    return [[year, counts[year]] for year in range(min(counts), max(counts) + 1)]
-
-
-def rows_recent(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    """The latest ``:updated:`` dates first; on the same day newest first, as browse sorts."""
-    dated = sorted(
-        (s for s in studies if s.updated), key=lambda s: (-(s.year or 0), s.title.lower())
-    )
-    latest = sorted(dated, key=lambda s: s.updated or "", reverse=True)[:RECENT]
-    return [
-        [s.docname, s.title, s.updated, s.evidence, s.design, s.pem, bool(s.retracted)]
-        for s in latest
-    ]
-
+from .render import RETRACTED_FLAG, count_phrase, date_html, table
+from .rows import CountRow, StudyRow
 
 # -- HTML ----------------------------------------------------------------------------
 
 
 class HomeHtml:
-    """Draws the overview for one page; ``browse`` is the browse page's URL from it."""
+    """Draws the overview for one page.
+
+    ``browse`` is the browse page's URL from this page, or None in a build
+    without one (an ePub), where figures are plain numbers; ``chart`` says
+    whether to draw the year chart (the ePub has the table alone).
+    """
 
     def __init__(
-        self, vocabulary: Vocabulary, browse: str, link: Callable[[str, str], str]
+        self,
+        vocabulary: Vocabulary,
+        browse: str | None,
+        link: Callable[[str, str], str],
+        chart: bool = True,
     ) -> None:
         self.vocabulary = vocabulary
         self.browse = browse
         #: link(docname, text) -> an <a> to another page, text escaped.
         self.link = link
+        self.chart = chart
 
     def browse_link(self, text: str, **filters: str | int) -> str:
+        if self.browse is None:
+            return text
         query = urlencode(filters, safe=",")
         href = f"{self.browse}?{query}" if query else self.browse
         return f'<a class="reference internal" href="{escape(href)}">{text}</a>'
 
-    def counts(self, rows: list[Row], table: str, facet: str, heading: str) -> str:
+    def counts(self, rows: list[CountRow], table_name: str, facet: str, heading: str) -> str:
         """A table of how many studies have each value, each value a browse link."""
-        terms = self.vocabulary.table(table)
-        largest = max((int(count or 0) for _, count in rows), default=0) or 1
-        body = []
-        for key, count in rows:
-            term: Term = terms[str(key)]
-            label = f"{term.key} {term.label}" if table == "evidence_levels" else term.label
-            share = round(100 * int(count or 0) / largest, 1)
-            body.append(
-                f"<tr><td>{self.browse_link(escape(label), **{facet: str(key)})}</td>"
-                f'<td class="atlas-glance-count"><span class="atlas-glance-number">'
-                f"{int(count or 0):,}</span>"
-                '<span class="atlas-glance-track" aria-hidden="true">'
-                f'<span class="atlas-glance-bar" style="width: {share}%"></span></span></td></tr>'
+        terms = self.vocabulary.table(table_name)
+        largest = max((row.count for row in rows), default=0) or 1
+        cells = []
+        for row in rows:
+            term: Term = terms[str(row.key)]
+            label = f"{term.key} {term.label}" if table_name == "evidence_levels" else term.label
+            share = round(100 * row.count / largest, 1)
+            cells.append(
+                [
+                    self.browse_link(escape(label), **{facet: str(row.key)}),
+                    f'<span class="atlas-glance-number">{row.count:,}</span>'
+                    '<span class="atlas-glance-track" aria-hidden="true">'
+                    f'<span class="atlas-glance-bar" style="width: {share}%"></span></span>',
+                ]
             )
-        return (
-            '<div class="table-wrapper"><table class="atlas-table atlas-glance docutils">'
-            f"<thead><tr><th>{escape(heading)}</th><th>Studies</th></tr></thead>\n"
-            f"<tbody>{''.join(body)}</tbody></table></div>"
-        )
+        return table([heading, "Studies"], cells, "atlas-glance")
 
-    def total(self, rows: list[Row]) -> str:
-        total = sum(int(count or 0) for _, count in rows)
-        everything = self.browse_link(f"Browse all {_studies(total)}")
-        return f'<p class="atlas-glance-total">The atlas holds {_studies(total)}. {everything}.</p>'
+    def total(self, rows: list[CountRow]) -> str:
+        total = count_phrase(sum(row.count for row in rows))
+        everything = self.browse_link(f"Browse all {total}")
+        return f'<p class="atlas-glance-total">The atlas holds {total}. {everything}.</p>'
 
-    def years(self, rows: list[Row]) -> str:
+    def years(self, rows: list[CountRow]) -> str:
         if not rows:
             return '<p class="atlas-count">No studies yet.</p>'
-        counts = [(int(year or 0), int(count or 0)) for year, count in rows]
+        counts = [(int(row.key), row.count) for row in rows]
         first, last = counts[0][0], counts[-1][0]
         peak_year, peak = max(counts, key=lambda pair: (pair[1], pair[0]))
         summary = (
             f"Studies per publication year, {first} to {last}. The most studies "
             f"came out in {peak_year} ({peak:,})."
         )
+        # A figure's caption is its first or last child; the ways to look further follow it.
+        chart = _year_chart(counts, f"Studies per year, {first} to {last}", summary)
         return (
             '<figure class="atlas-years">'
-            + _year_chart(counts, f"Studies per year, {first} to {last}", summary)
-            + f"<figcaption>{escape(summary)}</figcaption>"
+            + (chart if self.chart else "")
+            + f"<figcaption>{escape(summary)}</figcaption></figure>"
             + self._decades(counts)
             + self._year_table(counts)
-            + "</figure>"
         )
 
     def _decades(self, counts: list[tuple[int, int]]) -> str:
@@ -137,42 +105,34 @@ class HomeHtml:
         return f'<p class="atlas-decades">Browse by decade: {" · ".join(links)}</p>'
 
     def _year_table(self, counts: list[tuple[int, int]]) -> str:
-        body = "".join(
-            f"<tr><td>{self.browse_link(str(year), **{'from': year, 'to': year})}</td>"
-            f"<td>{count:,}</td></tr>"
+        cells = [
+            [self.browse_link(str(year), **{"from": year, "to": year}), f"{count:,}"]
             for year, count in reversed(counts)
-        )
+        ]
         return (
             '<details class="atlas-year-table"><summary>Every year as a table</summary>'
-            '<div class="table-wrapper"><table class="atlas-table docutils">'
-            "<thead><tr><th>Year</th><th>Studies</th></tr></thead>"
-            f"<tbody>{body}</tbody></table></div></details>"
+            f"{table(['Year', 'Studies'], cells)}</details>"
         )
 
-    def recent(self, rows: list[Row]) -> str:
+    def recent(self, rows: list[StudyRow]) -> str:
         if not rows:
             return '<p class="atlas-count">No studies yet.</p>'
         items = []
-        for docname, title, updated, evidence, design, pem, retracted in rows:
-            date = datetime.date.fromisoformat(str(updated))
-            facts = [f'updated <time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>']
-            if evidence:
-                level = self.vocabulary.term("evidence_levels", str(evidence))
+        for row in rows:
+            facts = [f"updated {date_html(row.updated)}"] if row.updated else []
+            if row.evidence:
+                level = self.vocabulary.term("evidence_levels", row.evidence)
                 facts.append(escape(f"{level.key} {level.label}"))
-            for table, key in (("designs", design), ("pem", pem)):
+            for table_name, key in (("designs", row.design), ("pem", row.pem)):
                 if key:
-                    facts.append(escape(self.vocabulary.term(table, str(key)).label))
-            flag = ' <span class="atlas-flag-retracted">Retracted</span>' if retracted else ""
+                    facts.append(escape(self.vocabulary.term(table_name, key).label))
+            flag = RETRACTED_FLAG if row.retracted else ""
             items.append(
-                f"<li>{self.link(str(docname), str(title))}{flag}"
+                f"<li>{self.link(row.docname, row.title)}{flag}"
                 f'<span class="atlas-recent-meta">{" · ".join(facts)}</span></li>'
             )
         more = self.browse_link("All studies, most recently updated first", sort="updated")
         return f'<ol class="atlas-recent">{"".join(items)}</ol>\n<p>{more}</p>'
-
-
-def _studies(count: int) -> str:
-    return f"{count:,} study" if count == 1 else f"{count:,} studies"
 
 
 # Chart geometry in pixels; the width is the page's, so x positions are percentages.
@@ -208,7 +168,7 @@ def _year_chart(counts: list[tuple[int, int]], title: str, summary: str) -> str:
         parts.append(
             f'<rect class="atlas-chart-bar" x="{x:.3f}%" width="{width:.3f}%" '
             f'y="{CHART_TOP + CHART_PLOT - height:.1f}" height="{height:.1f}">'
-            f"<title>{year}: {_studies(count)}</title></rect>"
+            f"<title>{year}: {count_phrase(count)}</title></rect>"
         )
         if year % label_every == 0:
             parts.append(

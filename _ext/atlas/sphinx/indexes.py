@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -27,10 +27,10 @@ from ..model.identifiers import doi_url
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
-from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE
-from . import home
-from .data import LEVELS_DIR, AtlasData
-from .render import external, internal, table
+from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE, generated_pages
+from . import home, rows
+from .data import LEVELS_DIR, AtlasData, builds_site
+from .render import RETRACTED_FLAG, count_phrase, date_html, external, internal, table
 from .study import warn
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,9 @@ class IndexDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         kind = self.arguments[0]
         key = self.arguments[1] if len(self.arguments) > 1 else ""
-        if kind not in ROWS:
+        if kind not in rows.ROWS:
             logger.warning(
-                f"Unknown index {kind!r}; use one of {', '.join(ROWS)}.",
+                f"Unknown index {kind!r}; use one of {', '.join(rows.ROWS)}.",
                 location=self.get_location(),
                 type="atlas",
                 subtype="index",
@@ -79,7 +79,13 @@ def write_index_pages(app: Sphinx) -> None:
         *_sync_folder(app, app.config.tags_output_dir, tags),
     ]
     # The build front end (atlas.sitebuild) records these pages as the build left
-    # them, rather than as inputs a contributor wrote.
+    # them, rather than as inputs a contributor wrote. Pages the last build wrote
+    # that this one did not (the old folder after tags_output_dir changed) go.
+    for name in set(generated_pages(Path(app.doctreedir))) - set(written):
+        page = Path(app.srcdir, name)
+        page.unlink(missing_ok=True)
+        if page.parent.is_dir() and not any(page.parent.iterdir()):
+            page.parent.rmdir()
     manifest = Path(app.doctreedir, GENERATED_MANIFEST)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(sorted(written), indent=0), encoding="utf-8")
@@ -109,79 +115,13 @@ def _sync_folder(app: Sphinx, name: str, pages: dict[str, str]) -> list[str]:
     return [f"{name}/{page}" for page in pages]
 
 
-# -- rows: what each index shows -----------------------------------------------------
-
-Row = list[str | int | None]
-
-
-def _study_row(study: Study) -> Row:
-    return [
-        study.docname,
-        study.title,
-        study.year,
-        study.evidence,
-        study.design,
-        study.pem,
-        bool(study.retracted),
-    ]
-
-
-def _rows_level(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    return [_study_row(s) for s in _by_year(studies) if s.evidence == key]
-
-
-def _rows_tag(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    return [_study_row(s) for s in _by_year(studies) if key in s.tags]
-
-
-def _rows_levels(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    return [
-        [
-            level.key,
-            sum(s.evidence == level.key for s in studies),
-            sum(s.evidence == level.key and bool(s.retracted) for s in studies),
-        ]
-        for level in vocabulary.evidence_levels
-    ]
-
-
-def _rows_tags(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    return [[tag.key, sum(tag.key in s.tags for s in studies)] for tag in vocabulary.tags]
-
-
-def _by_year(studies: list[Study]) -> list[Study]:
-    return sorted(studies, key=lambda s: (-(s.year or 0), s.title.lower(), s.docname))
-
-
-def _rows_retractions(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
-    retracted = sorted(
-        (s for s in studies if s.retracted), key=lambda s: (s.retracted, s.docname), reverse=True
-    )
-    return [[*_study_row(s), s.retracted, s.retraction_notice] for s in retracted]
-
-
-ROWS: dict[str, Callable[[list[Study], Vocabulary, str], list[Row]]] = {
-    "retractions": _rows_retractions,
-    "level": _rows_level,
-    "tag": _rows_tag,
-    "levels": _rows_levels,
-    "tags": _rows_tags,
-    # The home page's overview (see atlas.sphinx.home).
-    "level-counts": home.rows_level_counts,
-    "pem-counts": home.rows_pem_counts,
-    "design-counts": home.rows_design_counts,
-    "years": home.rows_years,
-    "recent": home.rows_recent,
-}
-
-
 # -- freshness and atlas-wide checks -------------------------------------------------
 
 
-def index_rows(atlas: AtlasData, kind: str, key: str) -> list[Row]:
+def index_rows(atlas: AtlasData, kind: str, key: str) -> list[rows.Row]:
     """The rows of one index, computed once per build for its signature and its page."""
     return atlas.domain.derived(
-        f"rows:{kind}:{key}", lambda: ROWS[kind](atlas.studies(), atlas.vocabulary, key)
+        f"rows:{kind}:{key}", lambda: rows.ROWS[kind](atlas.studies(), atlas.vocabulary, key)
     )
 
 
@@ -245,44 +185,51 @@ class IndexRenderer:
         self.tags_dir = app.config.tags_output_dir
         self.docname = docname
         self.vocabulary = vocabulary
-        browse = self.builder.get_relative_uri(docname, app.config.atlas_browse_page)
-        self.home = home.HomeHtml(vocabulary, browse, self._link)
+        # An ePub or another book has no browse page: figures are then plain numbers.
+        browse_page = app.config.atlas_browse_page
+        browse = (
+            self.builder.get_relative_uri(docname, browse_page)
+            if browse_page in app.env.all_docs
+            else None
+        )
+        self.home = home.HomeHtml(vocabulary, browse, self._link, chart=builds_site(app))
 
-    def level(self, rows: list[Row], key: str) -> str:
+    def level(self, found: list[rows.Row], key: str) -> str:
         level = self.vocabulary.term("evidence_levels", key)
         return (
             f'<p class="atlas-definition">{escape(level.definition)}</p>\n'
-            + self._count(rows, "at this level")
-            + self._studies(rows, show_level=False)
+            + self._count(found, "at this level")
+            + self._studies(found, show_level=False)
         )
 
-    def tag(self, rows: list[Row], key: str) -> str:
+    def tag(self, found: list[rows.Row], key: str) -> str:
         tag = self.vocabulary.term("tags", key)
         return (
             f'<p class="atlas-definition">{escape(tag.definition)}</p>\n'
-            + self._count(rows, "with this tag")
-            + self._studies(rows, show_level=True)
+            + self._count(found, "with this tag")
+            + self._studies(found, show_level=True)
         )
 
-    def levels(self, rows: list[Row], key: str) -> str:
+    def levels(self, found: list[rows.Row], key: str) -> str:
         cells = []
-        for code, count, retracted in rows:
-            level = self.vocabulary.term("evidence_levels", str(code))
+        counts = _typed(found, rows.CountRow)
+        for row in counts:
+            level = self.vocabulary.term("evidence_levels", str(row.key))
             link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
-            flag = f" ({retracted} retracted)" if retracted else ""
-            cells.append([link, escape(level.definition), f"{_studies_phrase(int(count))}{flag}"])
-        total = sum(int(count or 0) for _, count, _ in rows)
-        return f"<p>{_studies_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
+            flag = f" ({row.retracted:,} retracted)" if row.retracted else ""
+            cells.append([link, escape(level.definition), f"{count_phrase(row.count)}{flag}"])
+        total = sum(row.count for row in counts)
+        return f"<p>{count_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
             ["Level", "What it means", "Studies"], cells, "atlas-levels"
         )
 
-    def tags(self, rows: list[Row], key: str) -> str:
-        counts = {str(slug): int(count or 0) for slug, count in rows}
+    def tags(self, found: list[rows.Row], key: str) -> str:
+        counts = {str(row.key): row.count for row in _typed(found, rows.CountRow)}
         parts = []
         for family in self.vocabulary.tag_families:
             items = "".join(
                 f"<li>{self._link(f'{self.tags_dir}/{tag.key}', tag.short_label)}"
-                f" ({counts[tag.key]})</li>"
+                f" ({counts[tag.key]:,})</li>"
                 for tag in family.tags
             )
             parts.append(
@@ -292,69 +239,76 @@ class IndexRenderer:
             )
         return "\n".join(parts)
 
-    def level_counts(self, rows: list[Row], key: str) -> str:
-        return self.home.total(rows) + self.home.counts(
-            rows, "evidence_levels", "level", "Evidence level"
+    def level_counts(self, found: list[rows.Row], key: str) -> str:
+        counts = _typed(found, rows.CountRow)
+        return self.home.total(counts) + self.home.counts(
+            counts, "evidence_levels", "level", "Evidence level"
         )
 
-    def pem_counts(self, rows: list[Row], key: str) -> str:
-        return self.home.counts(rows, "pem", "pem", "PEM status")
+    def pem_counts(self, found: list[rows.Row], key: str) -> str:
+        return self.home.counts(_typed(found, rows.CountRow), "pem", "pem", "PEM status")
 
-    def design_counts(self, rows: list[Row], key: str) -> str:
-        return self.home.counts(rows, "designs", "design", "Study design")
+    def design_counts(self, found: list[rows.Row], key: str) -> str:
+        return self.home.counts(_typed(found, rows.CountRow), "designs", "design", "Study design")
 
-    def years(self, rows: list[Row], key: str) -> str:
-        return self.home.years(rows)
+    def years(self, found: list[rows.Row], key: str) -> str:
+        return self.home.years(_typed(found, rows.CountRow))
 
-    def recent(self, rows: list[Row], key: str) -> str:
-        return self.home.recent(rows)
+    def recent(self, found: list[rows.Row], key: str) -> str:
+        return self.home.recent(_typed(found, rows.StudyRow))
 
-    def retractions(self, rows: list[Row], key: str) -> str:
-        if not rows:
+    def retractions(self, found: list[rows.Row], key: str) -> str:
+        retracted = _typed(found, rows.RetractionRow)
+        if not retracted:
             return '<p class="atlas-count">No study in the atlas has been retracted.</p>'
         cells = []
-        for row in rows:
-            docname, title, year, *_, date, notice = row
-            link = self._link(str(docname), str(title))
-            notice_link = external(doi_url(str(notice)), str(notice)) if notice else "?"
-            cells.append([link, str(year or "?"), escape(str(date)), notice_link])
+        for row in retracted:
+            study = row.study
+            link = self._link(study.docname, study.title)
+            notice = external(doi_url(row.notice), row.notice) if row.notice else "?"
+            cells.append([link, str(study.year or "?"), date_html(row.date), notice])
         return (
-            f'<p class="atlas-count">{_studies_phrase(len(rows))} retracted, latest first.</p>\n'
+            f'<p class="atlas-count">{count_phrase(len(retracted))} retracted, latest first.</p>\n'
             + table(["Study", "Year", "Retracted on", "Notice"], cells, "atlas-study-table")
         )
 
-    def _count(self, rows: list[Row], where: str) -> str:
-        if not rows:
+    def _count(self, found: list[rows.Row], where: str) -> str:
+        if not found:
             return f'<p class="atlas-count">No studies {where} yet.</p>'
-        retracted = sum(bool(row[6]) for row in rows)
-        flag = f" ({retracted} retracted)" if retracted else ""
-        phrase = f"{_studies_phrase(len(rows))} {where}{flag}, newest first."
+        retracted = sum(row.retracted for row in _typed(found, rows.StudyRow))
+        flag = f" ({retracted:,} retracted)" if retracted else ""
+        phrase = f"{count_phrase(len(found))} {where}{flag}, newest first."
         return f'<p class="atlas-count">{phrase}</p>\n'
 
-    def _studies(self, rows: list[Row], show_level: bool) -> str:
-        if not rows:
+    def _studies(self, found: list[rows.Row], show_level: bool) -> str:
+        if not found:
             return ""
         headers = ["Study", "Year"] + (["Level"] if show_level else []) + ["Design", "PEM"]
         cells = []
-        for docname, title, year, evidence, design, pem, retracted in rows:
-            flag = ' <span class="atlas-flag-retracted">Retracted</span>' if retracted else ""
-            row = [self._link(str(docname), str(title)) + flag, str(year or "?")]
+        for study in _typed(found, rows.StudyRow):
+            flag = RETRACTED_FLAG if study.retracted else ""
+            cell = [self._link(study.docname, study.title) + flag, str(study.year or "?")]
             if show_level:
-                row.append(
-                    self._link(f"{LEVELS_DIR}/{str(evidence).lower()}", str(evidence))
-                    if evidence
+                cell.append(
+                    self._link(f"{LEVELS_DIR}/{study.evidence.lower()}", study.evidence)
+                    if study.evidence
                     else "?"
                 )
-            row += [self._label("designs", design), self._label("pem", pem)]
-            cells.append(row)
+            cell += [self._label("designs", study.design), self._label("pem", study.pem)]
+            cells.append(cell)
         return table(headers, cells, "atlas-study-table")
 
-    def _label(self, table_name: str, key: str | int | None) -> str:
-        return escape(self.vocabulary.term(table_name, str(key)).label) if key else "?"
+    def _label(self, table_name: str, key: str | None) -> str:
+        return escape(self.vocabulary.term(table_name, key).label) if key else "?"
 
     def _link(self, docname: str, text: str) -> str:
         return internal(self.builder.get_relative_uri(self.docname, docname), escape(text))
 
 
-def _studies_phrase(count: int) -> str:
-    return f"{count} study" if count == 1 else f"{count} studies"
+RowType = TypeVar("RowType", rows.StudyRow, rows.CountRow, rows.RetractionRow)
+
+
+def _typed(found: list[rows.Row], kind: type[RowType]) -> list[RowType]:
+    """The rows of an index, all of the kind its renderer draws."""
+    assert all(isinstance(row, kind) for row in found), kind
+    return [row for row in found if isinstance(row, kind)]

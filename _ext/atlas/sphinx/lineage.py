@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from html import escape
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -22,8 +20,8 @@ from ..model.atlaswide import missing_lineage_targets
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary
 from .data import AtlasData
-from .render import LINEAGE_MARKER, StudyHtml, internal
 from .study import warn
+from .studyview import PageLink, Related
 
 #: (label as read on this page, other docname, relation key)
 Link = tuple[str, str, str]
@@ -76,28 +74,19 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(changed & known)
 
 
-def fill_lineage(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: put the page's lineage card where the study body left room."""
-    holders = [raw for raw in doctree.findall(nodes.raw) if LINEAGE_MARKER in raw.astext()]
-    if not holders:
-        return
-    atlas = AtlasData(app.env)
+def related_studies(env: BuildEnvironment, docname: str) -> list[Related]:
+    """The studies a page links to or is linked from, as its lineage card shows them."""
+    atlas = AtlasData(env)
     studies = _by_docname(atlas)
-    items = "".join(
-        f"<li><strong>{escape(label)}:</strong> "
-        + internal(app.builder.get_relative_uri(docname, other), escape(studies[other].title))
-        + (f" ({studies[other].year})" if studies[other].year else "")
-        + (
-            ' <span class="atlas-flag-retracted">Retracted</span>'
-            if studies[other].retracted
-            else ""
+    return [
+        Related(
+            label,
+            PageLink(studies[other].title, other),
+            studies[other].year,
+            bool(studies[other].retracted),
         )
-        + "</li>"
         for label, other, _ in _links(atlas).get(docname, [])
-    )
-    card = StudyHtml.card("lineage", "Related studies", f'<ul class="atlas-lineage">{items}</ul>')
-    for raw in holders:
-        raw[0] = nodes.Text(raw.astext().replace(LINEAGE_MARKER, card if items else ""))
+    ]
 
 
 def _links(atlas: AtlasData) -> dict[str, list[Link]]:

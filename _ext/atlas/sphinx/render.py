@@ -2,34 +2,39 @@
 
 A study page used to be some 150 docutils nodes that every Sphinx transform
 walked; at 6,145 pages that made the build slower than plain sphinx-design
-pages. Here the page body is one raw HTML string: section text goes through
+pages. The HTML site therefore writes a study page's body as one string when
+the page is written (:mod:`atlas.sphinx.studynodes`): section text goes through
 markdown-it-py (raw HTML and images off, unsafe link schemes refused), and
-every value is escaped. Links to other atlas pages are written as
-``atlas:doc:DOCNAME#ANCHOR`` and turned into relative URLs by the resolver in
-:mod:`atlas.sphinx.links`, which knows the builder.
+every value is escaped. What the page shows comes from
+:class:`atlas.sphinx.studyview.StudyView`, which the other builders' nodes
+(:mod:`atlas.sphinx.portable`) share. The small pieces of markup every page
+kind uses (links, cards, tables, dates, the retraction flag, counts) are
+written here once.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
-from urllib.parse import urlencode
 
 from markdown_it import MarkdownIt
 
-from ..model import citation
-from ..model.identifiers import doi_url
 from ..model.markup import FULL_ADDRESS
-from ..model.record import Study
-from ..model.studyblock import StudyBlock
-from ..model.vocabulary import Vocabulary
-from .data import LEVELS_DIR, term_anchor
+from .studyview import (
+    ACTIONS_INTRO,
+    CITE_INTRO,
+    Date,
+    Inline,
+    PageLink,
+    Related,
+    StudyView,
+    WebLink,
+)
 
 CARD = "sd-card sd-sphinx-override sd-mb-3 sd-shadow-sm atlas-card"
-#: Where lineage links go in a study body; replaced at write time (see lineage.py).
-LINEAGE_MARKER = "<!-- atlas:lineage -->"
 EXTERNAL = 'class="reference external" rel="noopener noreferrer"'
+#: After a study's title wherever studies are listed.
+RETRACTED_FLAG = ' <span class="atlas-flag-retracted">Retracted</span>'
 
 
 def _markdown() -> MarkdownIt:
@@ -54,11 +59,6 @@ def _markdown() -> MarkdownIt:
 MARKDOWN = _markdown()
 
 
-def doc_link(docname: str, anchor: str = "") -> str:
-    """A placeholder URL for another atlas page, resolved per builder at write time."""
-    return f"atlas:doc:{docname}" + (f"#{anchor}" if anchor else "")
-
-
 def internal(href: str, text: str, title: str = "", css: str = "reference internal") -> str:
     tooltip = f' title="{escape(title)}"' if title else ""
     return f'<a class="{css}" href="{escape(href)}"{tooltip}>{text}</a>'
@@ -69,97 +69,76 @@ def external(url: str, text: str) -> str:
 
 
 class StudyHtml:
-    """The parts of one study page, as HTML strings, in reading order."""
+    """A study page's HTML, written in one step from its view (see :mod:`atlas.sphinx.studyview`).
 
-    def __init__(
-        self,
-        study: Study,
-        block: StudyBlock,
-        vocabulary: Vocabulary,
-        guide: str,
-        tags_dir: str,
-    ) -> None:
-        self.study = study
-        self.block = block
-        self.vocabulary = vocabulary
-        self.guide = guide
-        self.tags_dir = tags_dir
+    ``href`` turns a link to another atlas page into an address relative to
+    the page being written.
+    """
 
-    def term_link(self, table: str, key: str, text: str, css: str = "reference internal") -> str:
-        term = self.vocabulary.term(table, key)
-        if table == "evidence_levels":
-            href = doc_link(f"{LEVELS_DIR}/{key.lower()}")
-        elif table == "tags":
-            href = doc_link(f"{self.tags_dir}/{key}")
-        else:
-            href = doc_link(self.guide, term_anchor(table, key))
-        return internal(href, text, term.definition, css)
+    def __init__(self, view: StudyView, href: Callable[[PageLink], str]) -> None:
+        self.view = view
+        self.href = href
+
+    def inline(self, part: Inline) -> str:
+        if isinstance(part, str):
+            return escape(part)
+        if isinstance(part, Date):
+            return date_html(part.iso)
+        if isinstance(part, WebLink):
+            return external(part.url, part.text)
+        return self.link(part)
+
+    def link(self, link: PageLink, inner: str | None = None) -> str:
+        """A link to another atlas page around ``inner`` (its escaped text by default)."""
+        text = escape(link.text) if inner is None else inner
+        return internal(self.href(link), text, link.title)
+
+    def header(self) -> str:
+        """Above the title: the retraction notice of a retracted paper, then the badges."""
+        return self.retraction_banner() + self.badges()
 
     def badges(self) -> str:
-        study = self.study
         parts = []
-        for table, key, kind in (
-            ("evidence_levels", study.evidence, "evidence"),
-            ("confidence", study.confidence, "confidence"),
-            ("pem", study.pem, "pem"),
-            ("designs", study.design, "design"),
-            ("peer_review", study.peer_review, "peer-review"),
-            ("review_status", study.review, "review"),
-        ):
-            if key is None:
-                continue
-            term = self.vocabulary.term(table, key)
-            label = f"{term.key} {term.label}" if table == "evidence_levels" else term.label
-            badge = (
-                f'<span class="sd-badge atlas-badge atlas-{kind}-{escape(key.lower())}">'
-                f"{escape(label)}</span>"
-            )
-            parts.append(self.term_link(table, key, badge))
+        for badge in self.view.badges():
+            css = f"sd-badge atlas-badge atlas-{badge.kind}-{escape(badge.key.lower())}"
+            parts.append(self.link(badge.link, f'<span class="{css}">{escape(badge.label)}</span>'))
         return f'<p class="atlas-badges" aria-label="Classification">{" ".join(parts)}</p>'
 
     def retraction_banner(self) -> str:
         """Above everything else on a retracted paper's page; empty for other studies."""
-        study = self.study
-        if not study.retracted:
+        retraction = self.view.retraction()
+        if retraction is None:
             return ""
-        date = datetime.date.fromisoformat(study.retracted)
-        notice = ""
-        if study.retraction_notice:
-            link = external(doi_url(study.retraction_notice), "the retraction notice")
-            notice = f" Read {link}."
+        notice = f" Read {self.inline(retraction.notice)}." if retraction.notice else ""
         return (
             '<div class="atlas-retracted" role="note" aria-label="Retracted paper">'
             f"<p><strong>Retracted.</strong> The journal withdrew this paper on "
-            f'<time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>.{notice} '
+            f"{date_html(retraction.date.iso)}.{notice} "
             "This page describes what the paper claimed; do not rely on its findings.</p></div>"
         )
 
-    def body(self, repository: str, branch: str, source: str, page_url: str) -> str:
+    def body(
+        self, repository: str, branch: str, source: str, page_url: str, related: list[Related]
+    ) -> str:
+        """Everything below the title, in reading order."""
         parts = [self.byline()]
-        for spec in self.vocabulary.sections:
-            text = self.block.sections.get(spec.key)
-            if text is not None and text.text:
-                parts.append(self.card(spec.key, spec.label, MARKDOWN.render(text.text)))
         parts += [
-            # Filled at write time: lineage links, including those other pages make here.
-            LINEAGE_MARKER,
+            self.card(card.key, card.heading, MARKDOWN.render(card.markdown))
+            for card in self.view.cards()
+        ]
+        parts += [
+            self.related(related),
             self.tags(),
             self.card("metadata", "Metadata", self.metadata()),
             self.citations(page_url),
             self.pem_explainer(),
             self.actions(repository, branch, source, page_url),
         ]
-        return "\n".join(part for part in parts if part)
+        return "\n".join(parts)
 
     def byline(self) -> str:
-        study = self.study
-        parts = [escape(text) for text in (study.byline_authors, study.journal) if text]
-        if study.year:
-            parts.append(str(study.year))
-        if study.doi:
-            parts.append(external(doi_url(study.doi), f"doi:{study.doi}"))
         separator = '<span class="atlas-sep"> · </span>'
-        return f'<p class="atlas-byline">{separator.join(parts)}</p>'
+        return f'<p class="atlas-byline">{separator.join(map(self.inline, self.view.byline()))}</p>'
 
     @staticmethod
     def card(key: str, heading: str, inner: str) -> str:
@@ -170,124 +149,87 @@ class StudyHtml:
             f'<div class="sd-card-body">\n{inner}</div>\n</div>'
         )
 
-    def tags(self) -> str:
-        if not self.study.tags:
+    def related(self, related: list[Related]) -> str:
+        """The lineage card: the studies this one replicates, follows up, and so on."""
+        items = "".join(
+            f"<li><strong>{escape(other.label)}:</strong> {self.link(other.link)}"
+            + (f" ({other.year})" if other.year else "")
+            + (RETRACTED_FLAG if other.retracted else "")
+            + "</li>"
+            for other in related
+        )
+        if not items:
             return ""
-        tags = self.vocabulary.table("tags")
-        lines = []
-        for family in self.vocabulary.tag_families:
-            keys = [key for key in self.study.tags if tags[key].family == family.key]
-            if keys:
-                links = ", ".join(
-                    self.term_link("tags", key, escape(tags[key].short_label)) for key in keys
-                )
-                lines.append(
-                    f'<p class="atlas-tag-family"><strong>{escape(family.label)}:</strong> '
-                    f"{links}</p>"
-                )
-        return f'<div class="atlas-tags"><h2 class="rubric">Tags</h2>\n{"".join(lines)}</div>'
+        return self.card("lineage", "Related studies", f'<ul class="atlas-lineage">{items}</ul>')
+
+    def tags(self) -> str:
+        families = self.view.tag_families()
+        if not families:
+            return ""
+        lines = "".join(
+            f'<p class="atlas-tag-family"><strong>{escape(family)}:</strong> '
+            f"{', '.join(map(self.link, links))}</p>"
+            for family, links in families
+        )
+        return f'<div class="atlas-tags"><h2 class="rubric">Tags</h2>\n{lines}</div>'
 
     def metadata(self) -> str:
-        study, vocabulary = self.study, self.vocabulary
-        rows: list[tuple[str, str]] = []
-        if study.doi:
-            rows.append(("DOI", external(doi_url(study.doi), study.doi)))
-        if study.pmid:
-            rows.append(
-                ("PMID", external(f"https://pubmed.ncbi.nlm.nih.gov/{study.pmid}/", study.pmid))
+        rows = [(name, "".join(map(self.inline, value))) for name, value in self.view.metadata()]
+        revisions = self.view.revisions()
+        if revisions:
+            items = "".join(
+                f"<li>{date_html(date.iso)}: {escape(subject)}</li>" for date, subject in revisions
             )
-        if study.case_definition:
-            rows.append(
-                (
-                    "Case definition",
-                    ", ".join(
-                        self.term_link(
-                            "case_definitions",
-                            key,
-                            escape(vocabulary.term("case_definitions", key).label),
-                        )
-                        for key in study.case_definition
-                    ),
-                )
-            )
-        if study.review:
-            status = escape(vocabulary.term("review_status", study.review).label)
-            if study.reviewed_by:
-                status += f" by {escape(', '.join(study.reviewed_by))}"
-            rows.append(("Review status", status))
-        if study.evidence:
-            level = vocabulary.term("evidence_levels", study.evidence)
-            link = self.term_link(
-                "evidence_levels", level.key, escape(f"{level.key} {level.label}")
-            )
-            rows.append(("Evidence level", f"{link}: {escape(level.definition)}"))
-        if study.last_updated:
-            rows.append(("Last updated", _date(study.last_updated)))
-        if study.history:
-            revisions = "".join(
-                f"<li>{_date(date)}: {escape(subject)}</li>" for date, subject in study.history
-            )
-            rows.append(("Revisions", f'<ol class="atlas-history">{revisions}</ol>'))
+            rows.append(("Revisions", f'<ol class="atlas-history">{items}</ol>'))
         items = "".join(f"<dt>{name}</dt><dd><p>{value}</p></dd>" for name, value in rows)
         return f'<dl class="atlas-metadata">{items}</dl>\n'
 
     def citations(self, page_url: str) -> str:
         """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line."""
-        study = self.study
-        updated = datetime.date.fromisoformat(study.last_updated or "1970-01-01")
-        blocks = [
-            ("reference", "The paper", citation.reference(study)),
-            ("bibtex", "BibTeX", citation.bibtex([study]).strip()),
-            ("ris", "RIS", citation.ris([study]).strip()),
-            ("entry", "This atlas entry", citation.atlas_entry(study, updated, page_url)),
-        ]
         parts = "".join(
-            f'<div class="atlas-cite-block"><p class="atlas-cite-label">{label}</p>'
-            f'<pre id="cite-{key}">{escape(text)}</pre>'
-            f'<button type="button" class="atlas-copy" data-copy="cite-{key}">'
-            f'Copy<span class="visually-hidden"> {label}</span></button></div>'
-            for key, label, text in blocks
+            f'<div class="atlas-cite-block"><p class="atlas-cite-label">{cite.label}</p>'
+            f'<pre id="cite-{cite.key}">{escape(cite.text)}</pre>'
+            f'<button type="button" class="atlas-copy" data-copy="cite-{cite.key}">'
+            f'Copy<span class="visually-hidden"> {cite.label}</span></button></div>'
+            for cite in self.view.citations(page_url)
         )
         return (
             '<details class="atlas-cite" id="cite"><summary>Cite this study</summary>'
-            "<p>Cite the paper itself in your work. Cite the atlas entry only when you "
-            f'mean this page\'s reading of it.</p>{parts}<p class="atlas-copy-status" '
-            'role="status" aria-live="polite"></p></details>'
+            f"<p>{escape(CITE_INTRO, quote=False)}</p>{parts}"
+            '<p class="atlas-copy-status" role="status" aria-live="polite"></p></details>'
         )
 
     def pem_explainer(self) -> str:
-        link = internal(doc_link(self.guide, "pem-explainer"), "How the atlas works →")
+        text, link = self.view.pem_explainer()
         return (
             '<p class="atlas-pem-explainer"><strong>About the PEM badge:</strong> '
-            f"{escape(self.vocabulary.pem_explainer)} {link}</p>"
+            f"{escape(text)} {self.link(link)}</p>"
         )
 
     def actions(self, repository: str, branch: str, source: str, page_url: str) -> str:
-        docname = self.study.docname
-        fields = {"template": "report-error.yml", "title": f"Error in {docname}", "study": docname}
-        if page_url:
-            fields["url"] = page_url
-        query = urlencode(fields)
-        report = external(f"{repository}/issues/new?{query}", "Report an error")
-        edit = external(f"{repository}/edit/{branch}/source/{source}", "Edit this page")
+        report, edit = self.view.actions(repository, branch, source, page_url)
         return (
-            '<p class="atlas-actions">Spotted an error in this entry? '
-            f'{report}<span class="atlas-sep"> · </span>{edit}</p>'
+            f'<p class="atlas-actions">{escape(ACTIONS_INTRO)} '
+            f'{self.inline(report)}<span class="atlas-sep"> · </span>{self.inline(edit)}</p>'
         )
 
 
-def _date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    date = datetime.date.fromisoformat(iso)
-    return f'<time datetime="{date.isoformat()}">{date.day} {date:%B %Y}</time>'
+def date_html(iso: str) -> str:
+    """A date for people ("5 March 2024") that machines can read too."""
+    return f'<time datetime="{iso}">{Date(iso).text}</time>'
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str) -> str:
-    """An HTML table whose cells are already-escaped HTML."""
+def count_phrase(count: int, noun: str = "study", plural: str = "studies") -> str:
+    """'1 study', '1,234 studies': every count on every page reads this way."""
+    return f"{count:,} {noun if count == 1 else plural}"
+
+
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "") -> str:
+    """An HTML table, scrollable on a phone, whose cells are already-escaped HTML."""
+    classes = " ".join(["atlas-table", *css.split(), "docutils"])
     head = "".join(f"<th>{escape(header)}</th>" for header in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>\n" for row in rows)
     return (
-        f'<div class="table-wrapper"><table class="atlas-table {css} docutils">'
+        f'<div class="table-wrapper"><table class="{classes}">'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>"
     )

@@ -21,6 +21,8 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from .data import builds_site
+
 logger = logging.getLogger(__name__)
 
 #: What Pagefind reads of each page: the article, not the navigation around it,
@@ -40,7 +42,7 @@ INDEXED = "atlas-search.json"
 
 def use_pagefind(app: Sphinx) -> None:
     """``builder-inited``: no Sphinx search index when Pagefind serves search."""
-    if app.config.atlas_pagefind and app.builder.format == "html":
+    if app.config.atlas_pagefind and builds_site(app):
         app.builder.search = False
 
 
@@ -52,7 +54,7 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
     written, added or removed since, or when any file of the bundle is missing,
     changed or extra (an output file deleted by hand is written again).
     """
-    if exception is not None or not app.config.atlas_pagefind or app.builder.format != "html":
+    if exception is not None or not app.config.atlas_pagefind or not builds_site(app):
         return
     outdir = Path(app.outdir)
     record = Path(app.doctreedir) / INDEXED

@@ -1,9 +1,10 @@
 """The ``{study}`` directive: one block of options and sections becomes a study page.
 
 It checks the block with the same model code as the command-line checker,
-stores the record for the indexes, and returns three nodes: the badge row, and
-a section holding the title and the rest of the page as escaped HTML (see
-:mod:`atlas.sphinx.render` for why the body is not a docutils tree).
+stores the record for the indexes, and returns the page's nodes: the study
+header (retraction notice and badges), and a section holding the title and
+the study body. The header and body carry the record; each builder writes
+them in its own way (:mod:`atlas.sphinx.studynodes`).
 
 Two checks come before the directive, on the file rather than the block, as
 ``atlas check`` makes them: a page whose name cannot be an address is not read
@@ -29,7 +30,7 @@ from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block, today
 from .data import AtlasData
-from .render import StudyHtml
+from .studynodes import study_parts
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,6 @@ def study_nodes(
     pages (:mod:`atlas.sphinx.parser`) build pages here.
     """
     atlas = AtlasData(env)
-    config = env.config
     vocabulary = atlas.vocabulary
     docname = env.docname
     if atlas.has_study(docname):
@@ -94,21 +94,16 @@ def study_nodes(
     # so the sidebar stays small however many studies there are.
     metadata["orphan"] = True
 
-    page = StudyHtml(study, block, vocabulary, config.atlas_guide_page, config.tags_output_dir)
+    sections = [
+        (spec.key, text.text, text.text_line)
+        for spec in vocabulary.sections
+        if (text := block.sections.get(spec.key)) is not None and text.text
+    ]
+    header, body = study_parts(study.to_dict(), sections, str(env.doc2path(docname, False)))
     section = nodes.section(ids=["study"], classes=["atlas-study"])
     section += nodes.title(text=study.title or "Untitled study")
-    section += nodes.raw(
-        "",
-        page.body(
-            config.atlas_repository_url.rstrip("/"),
-            config.atlas_repository_branch,
-            str(env.doc2path(docname, False)),
-            page_url(config.html_baseurl, docname),
-        ),
-        format="html",
-    )
-    top = page.retraction_banner() + page.badges()
-    return [nodes.raw("", top, format="html"), section]
+    section += body
+    return [header, section]
 
 
 def leave_out_unusable_names(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -171,11 +166,6 @@ def setup_file_checks(app: Sphinx) -> None:
     # Priority 400: before the guard's handlers of the same events (default 500).
     app.connect("env-before-read-docs", leave_out_unusable_names, priority=400)
     app.connect("source-read", report_control_characters, priority=400)
-
-
-def page_url(base: str, docname: str) -> str:
-    """The page's public address, when ``html_baseurl`` says where the site lives."""
-    return f"{base.rstrip('/')}/{docname}.html" if base else ""
 
 
 class StudyDirective(SphinxDirective):

@@ -1,0 +1,263 @@
+"""What a study page shows, decided once for every builder.
+
+A study page is written two ways: as HTML straight from the record, fast
+(:mod:`atlas.sphinx.render`), and as ordinary docutils nodes for every other
+builder (:mod:`atlas.sphinx.portable`: text, LaTeX, ePub, man, gettext,
+linkcheck). Both draw from this view, which decides which badges, cards,
+metadata rows and links a page has and what each says, so the two can never
+show different things. It holds no markup: text is plain (each renderer
+escapes it), links name their target and the renderer makes the address.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from ..model import citation
+from ..model.identifiers import doi_url
+from ..model.record import Study
+from ..model.vocabulary import Vocabulary
+from .data import LEVELS_DIR, term_anchor
+
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to another page of the atlas (and a place on it)."""
+
+    text: str
+    docname: str
+    anchor: str = ""
+    #: What the target means, for a tooltip.
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class WebLink:
+    """A link to another site."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Date:
+    """A calendar date, written for people ("5 March 2024") and for machines."""
+
+    iso: str
+
+    @property
+    def text(self) -> str:
+        date = datetime.date.fromisoformat(self.iso)
+        return f"{date.day} {date:%B %Y}"
+
+
+Inline = str | PageLink | WebLink | Date
+
+
+@dataclass(frozen=True)
+class Badge:
+    """One classification of the study, shown at the top of its page."""
+
+    #: Which classification: evidence, confidence, pem, design, peer-review, review.
+    kind: str
+    key: str
+    #: The vocabulary label (with the level's code for evidence levels).
+    label: str
+    #: What the classification is, said in words ("Evidence level").
+    name: str
+    link: PageLink
+
+
+@dataclass(frozen=True)
+class Card:
+    """A section of the study page: its key, heading, Markdown text and first line."""
+
+    key: str
+    heading: str
+    markdown: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Retraction:
+    date: Date
+    notice: WebLink | None
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another study this one is linked to (it replicates it, follows it up, ...)."""
+
+    #: The relation as read on this page ("Fails to replicate", "Not replicated by").
+    label: str
+    link: PageLink
+    year: int | None
+    retracted: bool
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    label: str
+    text: str
+
+
+#: (vocabulary table, badge kind, what the badge is) in the order badges are shown.
+BADGES = (
+    ("evidence_levels", "evidence", "Evidence level"),
+    ("confidence", "confidence", "Confidence"),
+    ("pem", "pem", "PEM"),
+    ("designs", "design", "Design"),
+    ("peer_review", "peer-review", "Peer review"),
+    ("review_status", "review", "Atlas review"),
+)
+CITE_INTRO = (
+    "Cite the paper itself in your work. Cite the atlas entry only when you "
+    "mean this page's reading of it."
+)
+ACTIONS_INTRO = "Spotted an error in this entry?"
+
+
+class StudyView:
+    """The parts of one study page, in reading order, as plain data."""
+
+    def __init__(
+        self,
+        study: Study,
+        sections: list[tuple[str, str, int]],
+        vocabulary: Vocabulary,
+        guide: str,
+        tags_dir: str,
+    ) -> None:
+        self.study = study
+        #: (section key, Markdown text, line of the text) as the page has them.
+        self.sections = {key: (text, line) for key, text, line in sections}
+        self.vocabulary = vocabulary
+        self.guide = guide
+        self.tags_dir = tags_dir
+
+    def term_link(self, table: str, key: str, text: str) -> PageLink:
+        """A link to where a vocabulary term is explained, with its definition as title."""
+        term = self.vocabulary.term(table, key)
+        if table == "evidence_levels":
+            return PageLink(text, f"{LEVELS_DIR}/{key.lower()}", "", term.definition)
+        if table == "tags":
+            return PageLink(text, f"{self.tags_dir}/{key}", "", term.definition)
+        return PageLink(text, self.guide, term_anchor(table, key), term.definition)
+
+    def retraction(self) -> Retraction | None:
+        study = self.study
+        if not study.retracted:
+            return None
+        notice = study.retraction_notice
+        link = WebLink("the retraction notice", doi_url(notice)) if notice else None
+        return Retraction(Date(study.retracted), link)
+
+    def badges(self) -> list[Badge]:
+        study = self.study
+        values = {
+            "evidence_levels": study.evidence,
+            "confidence": study.confidence,
+            "pem": study.pem,
+            "designs": study.design,
+            "peer_review": study.peer_review,
+            "review_status": study.review,
+        }
+        badges = []
+        for table, kind, name in BADGES:
+            key = values[table]
+            if key is None:
+                continue
+            term = self.vocabulary.term(table, key)
+            label = f"{term.key} {term.label}" if table == "evidence_levels" else term.label
+            badges.append(Badge(kind, key, label, name, self.term_link(table, key, label)))
+        return badges
+
+    def byline(self) -> list[Inline]:
+        study = self.study
+        parts: list[Inline] = [text for text in (study.byline_authors, study.journal) if text]
+        if study.year:
+            parts.append(str(study.year))
+        if study.doi:
+            parts.append(WebLink(f"doi:{study.doi}", doi_url(study.doi)))
+        return parts
+
+    def cards(self) -> list[Card]:
+        cards = []
+        for spec in self.vocabulary.sections:
+            text, line = self.sections.get(spec.key, ("", 0))
+            if text:
+                cards.append(Card(spec.key, spec.label, text, line))
+        return cards
+
+    def tag_families(self) -> list[tuple[str, list[PageLink]]]:
+        tags = self.vocabulary.table("tags")
+        families = []
+        for family in self.vocabulary.tag_families:
+            keys = [key for key in self.study.tags if tags[key].family == family.key]
+            if keys:
+                links = [self.term_link("tags", key, tags[key].short_label) for key in keys]
+                families.append((family.label, links))
+        return families
+
+    def metadata(self) -> list[tuple[str, list[Inline]]]:
+        """(name, value) rows of the metadata card, revisions aside."""
+        study, vocabulary = self.study, self.vocabulary
+        rows: list[tuple[str, list[Inline]]] = []
+        if study.doi:
+            rows.append(("DOI", [WebLink(study.doi, doi_url(study.doi))]))
+        if study.pmid:
+            rows.append(("PMID", [WebLink(study.pmid, PUBMED.format(study.pmid))]))
+        if study.case_definition:
+            definitions: list[Inline] = []
+            for index, key in enumerate(study.case_definition):
+                if index:
+                    definitions.append(", ")
+                label = vocabulary.term("case_definitions", key).label
+                definitions.append(self.term_link("case_definitions", key, label))
+            rows.append(("Case definition", definitions))
+        if study.review:
+            status = vocabulary.term("review_status", study.review).label
+            if study.reviewed_by:
+                status += f" by {', '.join(study.reviewed_by)}"
+            rows.append(("Review status", [status]))
+        if study.evidence:
+            level = vocabulary.term("evidence_levels", study.evidence)
+            link = self.term_link("evidence_levels", level.key, f"{level.key} {level.label}")
+            rows.append(("Evidence level", [link, f": {level.definition}"]))
+        if study.last_updated:
+            rows.append(("Last updated", [Date(study.last_updated)]))
+        return rows
+
+    def revisions(self) -> list[tuple[Date, str]]:
+        return [(Date(date), subject) for date, subject in self.study.history]
+
+    def citations(self, page_url: str) -> list[Citation]:
+        """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line."""
+        study = self.study
+        updated = datetime.date.fromisoformat(study.last_updated or "1970-01-01")
+        return [
+            Citation("reference", "The paper", citation.reference(study)),
+            Citation("bibtex", "BibTeX", citation.bibtex([study]).strip()),
+            Citation("ris", "RIS", citation.ris([study]).strip()),
+            Citation("entry", "This atlas entry", citation.atlas_entry(study, updated, page_url)),
+        ]
+
+    def pem_explainer(self) -> tuple[str, PageLink]:
+        link = PageLink("How the atlas works →", self.guide, "pem-explainer")
+        return self.vocabulary.pem_explainer, link
+
+    def actions(self, repository: str, branch: str, source: str, page_url: str) -> list[WebLink]:
+        """Where to report an error in the entry, and where to edit its page."""
+        docname = self.study.docname
+        fields = {"template": "report-error.yml", "title": f"Error in {docname}", "study": docname}
+        if page_url:
+            fields["url"] = page_url
+        return [
+            WebLink("Report an error", f"{repository}/issues/new?{urlencode(fields)}"),
+            WebLink("Edit this page", f"{repository}/edit/{branch}/source/{source}"),
+        ]
