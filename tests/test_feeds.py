@@ -174,3 +174,14 @@ def test_a_tag_feed_is_well_formed_whatever_its_texts_hold(title, feed_title, au
     feed = feedparser.parse(xml.encode("utf-8", "replace"))
     assert not feed.bozo, feed.bozo_exception
     assert len(feed.entries) == 1
+
+
+def test_a_book_build_gets_no_feed_and_names_none(make_site):
+    """Feeds are files of the web site; an ePub holds none and links none."""
+    site = make_site()
+    site.build(builder="epub")
+    output = site.output_of("epub")
+    assert not (output / "feeds").exists()
+    assert not (output / "robots.txt").exists()
+    pages = [path.read_text("utf-8") for path in output.rglob("*.xhtml")]
+    assert pages and not any("application/atom+xml" in page for page in pages)

@@ -28,7 +28,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from ..model.record import Study
-from .data import LEVELS_DIR, AtlasData
+from .data import LEVELS_DIR, AtlasData, builds_site
 from .exports import Site, WrittenFiles, atom, newest_first, utf8
 
 #: How many studies each level's or tag's feed holds: its most recently added or updated.
@@ -77,7 +77,7 @@ def site_feeds(app: Sphinx) -> dict[str, Feed]:
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write the feeds that may differ from what the output holds."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     atlas = AtlasData(app.env)
     feeds = site_feeds(app)
@@ -115,7 +115,7 @@ def link_feeds(
 ) -> None:
     """``html-page-context``: name the page's own feed, if it has one, and the site's feed."""
     pathto = context.get("pathto")
-    if pathto is None:
+    if pathto is None or not builds_site(app):
         return
     links = []
     feed = _feeds_by_page(app).get(pagename)

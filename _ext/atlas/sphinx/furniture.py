@@ -32,6 +32,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx_sitemap import is_excluded
 
+from .data import builds_site
 from .exports import write_if_changed
 
 GITHUB = "github.com"
@@ -64,7 +65,7 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     round trip. The few it collected are taken out, and a queue in this
     process, holding every page's link in name order, takes its place.
     """
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     collected = getattr(app, "sitemap_links", None)
     if collected is None:  # sphinx-sitemap is not in the build
@@ -133,7 +134,7 @@ def robots_txt(base_url: str, sitemap: str) -> str:
 
 def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: robots.txt at the site's root, rewritten only when its text changes."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     sitemap = getattr(app.config, "sitemap_filename", "sitemap.xml")
     text = robots_txt(app.config.html_baseurl, sitemap)
