@@ -8,6 +8,7 @@ outside the block), and the built site must hold it only as escaped text.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -289,12 +290,14 @@ def test_a_payload_in_the_title_and_journal_is_shown_as_text(built, payload):
     assert expected in shown(page.select_one("p.atlas-byline").get_text())
 
 
-def test_a_hostile_file_name_is_reported_and_its_page_built(built):
+def test_a_hostile_file_name_is_reported_and_its_page_left_out(built):
+    """Quotes, '<' and spaces cannot be in a page address (ATLAS088): no page, no link to one."""
     site, build = built
     found = problems_at(site, build, HOSTILE_FILE_NAME)
-    assert "ATLAS075" in found.get(1, ()), found
-    edit = site.html(f"studies/{HOSTILE_FILE_NAME}").select_one(".edit-this-page a")
-    assert edit["href"].endswith(f"/source/studies/{HOSTILE_FILE_NAME}.md")
+    assert found == {1: {"ATLAS088"}}, found
+    assert not [path for path in site.outdir.rglob("*") if "<img" in path.name]
+    exported = json.loads((site.outdir / "studies.json").read_bytes())["studies"]
+    assert f"studies/{HOSTILE_FILE_NAME}" not in {record["id"] for record in exported}
 
 
 def test_the_injected_studies_still_reach_their_level_and_tag_pages(built):
