@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 
 from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
-from .data import AtlasData, builds_site
+from .data import atlas_domain, builds_site
 from .exports import WrittenFiles, utf8
 
 BROWSE_JSON = "browse.json"
@@ -109,7 +109,7 @@ def write_browse_index(app: Sphinx, exception: Exception | None) -> None:
     written = WrittenFiles(app)
     if written.holds(BROWSE_JSON):
         return
-    atlas = AtlasData(app.env)
+    atlas = atlas_domain(app.env)
     studies = atlas.studies()
     uri_of = {study.docname: app.builder.get_target_uri(study.docname) for study in studies}
     index = browse_index(studies, atlas.vocabulary, uri_of)
@@ -129,3 +129,8 @@ def add_browse_assets(
     if pagename == app.config.atlas_browse_page and hasattr(app.builder, "add_js_file"):
         app.builder.add_css_file("browse.css")
         app.builder.add_js_file("browse.js", defer="defer")
+
+
+def setup_browse(app: Sphinx) -> None:
+    app.connect("html-page-context", add_browse_assets)
+    app.connect("build-finished", write_browse_index)

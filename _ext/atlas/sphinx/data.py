@@ -7,16 +7,18 @@ a parallel reader's results is a dict operation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 
 from ..model.record import Study
-from ..model.vocabulary import Vocabulary, load_vocabulary
+from ..model.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 T = TypeVar("T")
 
@@ -33,7 +35,13 @@ def builds_site(app: Sphinx) -> bool:
 
 
 class AtlasDomain(Domain):
-    """Holds every study record, every index placeholder and every definition anchor."""
+    """Holds every study record, every index placeholder and every definition anchor.
+
+    As in ``sphinx.ext.todo``, everything is keyed by document, so purging a
+    page or merging a parallel reader's pages is a dict operation, and this
+    class is the only way other modules read or change the store
+    (:func:`atlas_domain`).
+    """
 
     name = "atlas"
     label = "ME/CFS atlas"
@@ -105,47 +113,25 @@ class AtlasDomain(Domain):
         self._forget()
         self.data["studies"][study.docname] = study.to_dict()
 
-    def _forget(self) -> None:
-        self._derived = {}
-        self.records_changed = True
-
-
-def term_anchor(table: str, key: str) -> str:
-    """The HTML id of a definition on the guide page, e.g. ``pem-required``."""
-    return f"{table.replace('_', '-')}-{key}".lower()
-
-
-class AtlasData:
-    """The one accessor over the atlas domain's data."""
-
-    def __init__(self, env: BuildEnvironment) -> None:
-        self.env = env
-        self.domain: AtlasDomain = env.get_domain("atlas")
-        self.data: dict[str, Any] = self.domain.data
-
-    @property
-    def vocabulary(self) -> Vocabulary:
-        return self.domain.vocabulary
-
-    def set_vocabulary_path(self, path: Path) -> None:
-        self.data["vocabulary_path"] = str(path)
-        self.domain._vocabulary = None
-
-    def studies(self) -> list[Study]:
-        """Every study, in document-name order so all output is deterministic."""
-        return self.domain.studies()
-
     def has_study(self, docname: str) -> bool:
         return docname in self.data["studies"]
 
-    def add_study(self, study: Study) -> None:
-        self.domain.add_study(study)
+    def records(self) -> Mapping[str, dict[str, Any]]:
+        """Every stored study record by page, as ``Study.to_dict`` made it (read only)."""
+        records: dict[str, dict[str, Any]] = self.data["studies"]
+        return MappingProxyType(records)
+
+    def set_vocabulary_path(self, path: Path) -> None:
+        self.data["vocabulary_path"] = str(path)
+        self._vocabulary = None
 
     def add_index(self, docname: str, kind: str, key: str) -> None:
         self.data["indexes"].setdefault(docname, []).append([kind, key])
 
     def indexes(self) -> dict[str, list[list[str]]]:
-        return self.data["indexes"]
+        """Index page docname -> its ``[kind, key]`` placeholders."""
+        indexes: dict[str, list[list[str]]] = self.data["indexes"]
+        return indexes
 
     def add_terms(self, docname: str, anchors: Iterable[str]) -> None:
         self.data["terms"].setdefault(docname, []).extend(anchors)
@@ -153,3 +139,56 @@ class AtlasData:
     def has_anchor(self, docname: str, anchor: str) -> bool:
         """Whether a page defines this vocabulary anchor (only guide pages define any)."""
         return anchor in self.data["terms"].get(docname, ())
+
+    def swap(self, name: str, value: T) -> T | None:
+        """Keep what pages showed when last written (``signatures``, ``lineage``,
+        ``vocabulary_digest``) and return what was kept before, to compare."""
+        previous: T | None = self.data[name] or None
+        self.data[name] = value
+        return previous
+
+    def _forget(self) -> None:
+        self._derived = {}
+        self.records_changed = True
+
+
+def atlas_domain(env: BuildEnvironment) -> AtlasDomain:
+    """The atlas's store in this environment: the one way to its records."""
+    domain = env.get_domain("atlas")
+    assert isinstance(domain, AtlasDomain)
+    return domain
+
+
+def term_anchor(table: str, key: str) -> str:
+    """The HTML id of a definition on the guide page, e.g. ``pem-required``."""
+    return f"{table.replace('_', '-')}-{key}".lower()
+
+
+def load_the_vocabulary(app: Sphinx) -> None:
+    """``builder-inited``: load the vocabulary, failing loudly if it is broken."""
+    path = Path(app.confdir, app.config.atlas_vocabulary).resolve()
+    try:
+        load_vocabulary(path)
+    except (OSError, VocabularyError) as error:
+        raise ConfigError(f"The atlas vocabulary cannot be used: {error}") from error
+    atlas_domain(app.env).set_vocabulary_path(path)
+
+
+def reread_on_vocabulary_change(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """Every page shows vocabulary labels, so a changed vocabulary re-reads them all.
+
+    So does a new ``tags_output_dir``: guide pages name the tag pages they link to
+    when they are read.
+    """
+    atlas = atlas_domain(env)
+    digest = f"{atlas.vocabulary.digest} {env.config.tags_output_dir}"
+    previous = atlas.swap("vocabulary_digest", digest)
+    return sorted(env.found_docs) if previous and previous != digest else []
+
+
+def setup_storage(app: Sphinx) -> None:
+    app.add_domain(AtlasDomain)
+    app.connect("builder-inited", load_the_vocabulary)
+    app.connect("env-get-outdated", reread_on_vocabulary_change)

@@ -34,7 +34,7 @@ from ..model import citation
 from ..model.citation import one_line
 from ..model.record import FIELDS, Study, export_schema
 from ..model.vocabulary import Vocabulary
-from .data import AtlasData, builds_site
+from .data import atlas_domain, builds_site
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if not stale:
         return
     logger.info("writing the open-data files...")
-    atlas = AtlasData(app.env)
+    atlas = atlas_domain(app.env)
     studies = atlas.studies()
     site = Site.of(app, studies)
     for name in stale:
@@ -302,7 +302,7 @@ def _sources_digest(app: Sphinx) -> str:
     for module in _WRITERS:
         digest.update(module.read_bytes())
     read_at = app.env.all_docs
-    for docname in sorted(AtlasData(app.env).data["studies"]):
+    for docname in sorted(atlas_domain(app.env).records()):
         digest.update(f"\n{docname}\0{read_at.get(docname)}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -330,3 +330,7 @@ def _timestamp(date: str | None) -> str:
     except ValueError:
         day = EPOCH
     return f"{day.isoformat()}T00:00:00Z"
+
+
+def setup_exports(app: Sphinx) -> None:
+    app.connect("build-finished", write_exports)

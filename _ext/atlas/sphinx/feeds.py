@@ -28,7 +28,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from ..model.record import Study
-from .data import LEVELS_DIR, AtlasData, builds_site
+from .data import LEVELS_DIR, atlas_domain, builds_site
 from .exports import Site, WrittenFiles, atom, newest_first, utf8
 
 #: How many studies each level's or tag's feed holds: its most recently added or updated.
@@ -54,7 +54,7 @@ class Feed:
 
 def site_feeds(app: Sphinx) -> dict[str, Feed]:
     """Every level's and tag's feed, by its path below the site's root."""
-    vocabulary = AtlasData(app.env).vocabulary
+    vocabulary = atlas_domain(app.env).vocabulary
     project = app.config.project
     feeds = [
         Feed(
@@ -79,7 +79,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write the feeds that may differ from what the output holds."""
     if exception is not None or not builds_site(app):
         return
-    atlas = AtlasData(app.env)
+    atlas = atlas_domain(app.env)
     feeds = site_feeds(app)
     written = WrittenFiles(app)
     retired = _remove_retired(Path(app.outdir), feeds)
@@ -135,7 +135,7 @@ def _alternate(title: str, href: str) -> str:
 
 def _feeds_by_page(app: Sphinx) -> dict[str, Feed]:
     """The feeds by the page that names them, worked out once per build."""
-    return AtlasData(app.env).domain.derived(
+    return atlas_domain(app.env).derived(
         "feeds-by-page", lambda: {feed.page: feed for feed in site_feeds(app).values()}
     )
 

@@ -66,3 +66,8 @@ def keep_only_study_blocks(app: Sphinx, docname: str, source: list[str]) -> None
     # Written back even with nothing outside: page_lines also turned hidden line breaks
     # into spaces, so MyST numbers the lines as `atlas check` does.
     source[0] = "\n".join(lines) + "\n"
+
+
+def setup_guard(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", leave_out_unreadable_pages)
+    app.connect("source-read", keep_only_study_blocks)

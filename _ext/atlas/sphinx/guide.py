@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.vocabulary import CaseDefinition, Relation, Section, Term, Vocabulary
-from .data import LEVELS_DIR, AtlasData, term_anchor
+from .data import LEVELS_DIR, atlas_domain, term_anchor
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class VocabularyDirective(SphinxDirective):
                 subtype="vocabulary",
             )
             return []
-        vocabulary = AtlasData(self.env).vocabulary
+        vocabulary = atlas_domain(self.env).vocabulary
         result: list[nodes.Node] = []
         anchors: list[str] = []
         if table == "pem":
@@ -62,7 +63,7 @@ class VocabularyDirective(SphinxDirective):
                 result.append(self._terms("tags", family.tags, vocabulary, anchors))
         else:
             result.append(self._terms(table, getattr(vocabulary, table), vocabulary, anchors))
-        AtlasData(self.env).add_terms(self.env.docname, anchors)
+        atlas_domain(self.env).add_terms(self.env.docname, anchors)
         return result
 
     def _terms(
@@ -113,3 +114,7 @@ def _description(term: Term, vocabulary: Vocabulary) -> str:
     if isinstance(term, Relation):
         return f"{term.definition} The other page shows it as \u201c{term.back_label}\u201d."
     return term.definition
+
+
+def setup_guide(app: Sphinx) -> None:
+    app.add_directive("atlas-vocabulary", VocabularyDirective)

@@ -14,7 +14,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .data import AtlasData
+from .data import atlas_domain
 
 #: How many revisions a study page lists.
 HISTORY_LENGTH = 5
@@ -63,17 +63,22 @@ def read_history(srcdir: Path) -> dict[str, History]:
 
 def load_history(app: Sphinx) -> None:
     """``builder-inited``: read the history once, before any page is read."""
-    AtlasData(app.env).domain.history = read_history(Path(app.srcdir))
+    atlas_domain(app.env).history = read_history(Path(app.srcdir))
 
 
 def reread_on_history_change(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """A commit changes a page's dates without changing its text: read such pages again."""
-    atlas = AtlasData(env)
-    history = atlas.domain.history
+    atlas = atlas_domain(env)
+    history = atlas.history
     return sorted(
         docname
-        for docname, record in atlas.data["studies"].items()
+        for docname, record in atlas.records().items()
         if tuple(map(tuple, record.get("history", ()))) != history.get(docname, ())
     )
+
+
+def setup_history(app: Sphinx) -> None:
+    app.connect("builder-inited", load_history)
+    app.connect("env-get-outdated", reread_on_history_change)

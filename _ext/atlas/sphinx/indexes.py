@@ -29,7 +29,7 @@ from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary
 from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE, generated_pages
 from . import home, rows
-from .data import LEVELS_DIR, AtlasData, builds_site
+from .data import LEVELS_DIR, AtlasDomain, atlas_domain, builds_site
 from .render import RETRACTED_FLAG, count_phrase, date_html, external, internal, table
 from .study import warn
 
@@ -59,7 +59,7 @@ class IndexDirective(SphinxDirective):
                 subtype="index",
             )
             return []
-        AtlasData(self.env).add_index(self.env.docname, kind, key)
+        atlas_domain(self.env).add_index(self.env.docname, kind, key)
         return [atlas_index(kind=kind, key=key)]
 
 
@@ -68,7 +68,7 @@ class IndexDirective(SphinxDirective):
 
 def write_index_pages(app: Sphinx) -> None:
     """Write one page per evidence level and per tag; delete pages of retired terms."""
-    vocabulary = AtlasData(app.env).vocabulary
+    vocabulary = atlas_domain(app.env).vocabulary
     levels = {
         f"{level.key.lower()}.md": _page(f"{level.key} {level.label}", "level", level.key)
         for level in vocabulary.evidence_levels
@@ -118,28 +118,27 @@ def _sync_folder(app: Sphinx, name: str, pages: dict[str, str]) -> list[str]:
 # -- freshness and atlas-wide checks -------------------------------------------------
 
 
-def index_rows(atlas: AtlasData, kind: str, key: str) -> list[rows.Row]:
+def index_rows(atlas: AtlasDomain, kind: str, key: str) -> list[rows.Row]:
     """The rows of one index, computed once per build for its signature and its page."""
-    return atlas.domain.derived(
+    return atlas.derived(
         f"rows:{kind}:{key}", lambda: rows.ROWS[kind](atlas.studies(), atlas.vocabulary, key)
     )
 
 
 def index_docs_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the index pages whose rows differ from their last written state."""
-    atlas = AtlasData(env)
+    atlas = atlas_domain(env)
     _check_atlas(env, atlas, atlas.studies())
     signatures = {}
     for docname, placeholders in sorted(atlas.indexes().items()):
         rows = [index_rows(atlas, kind, key) for kind, key in placeholders]
         encoded = json.dumps([placeholders, rows], sort_keys=True).encode()
         signatures[docname] = hashlib.sha256(encoded).hexdigest()
-    previous = atlas.data["signatures"]
-    atlas.data["signatures"] = signatures
+    previous = atlas.swap("signatures", signatures) or {}
     return sorted(doc for doc, digest in signatures.items() if previous.get(doc) != digest)
 
 
-def _check_atlas(env: BuildEnvironment, atlas: AtlasData, studies: list[Study]) -> None:
+def _check_atlas(env: BuildEnvironment, atlas: AtlasDomain, studies: list[Study]) -> None:
     """Rules that look across pages: every study page has a study, no paper twice."""
     for docname in sorted(env.found_docs):
         if docname.startswith(f"{STUDIES_DIR}/") and not atlas.has_study(docname):
@@ -168,7 +167,7 @@ def fill_indexes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(atlas_index))
     if not placeholders:
         return
-    atlas = AtlasData(app.env)
+    atlas = atlas_domain(app.env)
     render = IndexRenderer(app, docname, atlas.vocabulary)
     for node in placeholders:
         kind, key = node["kind"], node["key"]
@@ -312,3 +311,12 @@ def _typed(found: list[rows.Row], kind: type[RowType]) -> list[RowType]:
     """The rows of an index, all of the kind its renderer draws."""
     assert all(isinstance(row, kind) for row in found), kind
     return [row for row in found if isinstance(row, kind)]
+
+
+def setup_indexes(app: Sphinx) -> None:
+    app.add_node(atlas_index)
+    app.add_directive("atlas-index", IndexDirective)
+    # After the store has loaded the vocabulary (priority 500).
+    app.connect("builder-inited", write_index_pages, priority=550)
+    app.connect("env-updated", index_docs_to_rewrite)
+    app.connect("doctree-resolved", fill_indexes)

@@ -19,7 +19,7 @@ from sphinx.environment import BuildEnvironment
 from ..model.atlaswide import missing_lineage_targets
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary
-from .data import AtlasData
+from .data import AtlasDomain, atlas_domain
 from .study import warn
 from .studyview import PageLink, Related
 
@@ -42,7 +42,7 @@ def links_by_page(studies: list[Study], vocabulary: Vocabulary) -> dict[str, lis
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: report links to missing pages; return pages whose links changed."""
-    atlas = AtlasData(env)
+    atlas = atlas_domain(env)
     studies = atlas.studies()
     known = {study.docname for study in studies}
     for study in studies:
@@ -66,8 +66,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         ).hexdigest()
         for docname, found in _links(atlas).items()
     }
-    previous = atlas.data["lineage"]
-    atlas.data["lineage"] = current
+    previous = atlas.swap("lineage", current) or {}
     changed = {
         doc for doc in current.keys() | previous.keys() if current.get(doc) != previous.get(doc)
     }
@@ -76,7 +75,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def related_studies(env: BuildEnvironment, docname: str) -> list[Related]:
     """The studies a page links to or is linked from, as its lineage card shows them."""
-    atlas = AtlasData(env)
+    atlas = atlas_domain(env)
     studies = _by_docname(atlas)
     return [
         Related(
@@ -89,9 +88,13 @@ def related_studies(env: BuildEnvironment, docname: str) -> list[Related]:
     ]
 
 
-def _links(atlas: AtlasData) -> dict[str, list[Link]]:
-    return atlas.domain.derived("lineage", lambda: links_by_page(atlas.studies(), atlas.vocabulary))
+def _links(atlas: AtlasDomain) -> dict[str, list[Link]]:
+    return atlas.derived("lineage", lambda: links_by_page(atlas.studies(), atlas.vocabulary))
 
 
-def _by_docname(atlas: AtlasData) -> dict[str, Study]:
-    return atlas.domain.derived("by_docname", lambda: {s.docname: s for s in atlas.studies()})
+def _by_docname(atlas: AtlasDomain) -> dict[str, Study]:
+    return atlas.derived("by_docname", lambda: {s.docname: s for s in atlas.studies()})
+
+
+def setup_lineage(app: Sphinx) -> None:
+    app.connect("env-updated", pages_to_rewrite)

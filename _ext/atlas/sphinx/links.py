@@ -22,3 +22,7 @@ def external_links_keep_no_referrer(
         context["body"] = EXTERNAL_WITHOUT_REL.sub(
             '<a class="reference external" rel="noopener noreferrer"', body
         )
+
+
+def setup_links(app: Sphinx) -> None:
+    app.connect("html-page-context", external_links_keep_no_referrer)

@@ -111,3 +111,9 @@ def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
     return command
+
+
+def setup_search(app: Sphinx) -> None:
+    app.connect("builder-inited", use_pagefind)
+    # After the exports and the browse index, so the bundle is the build's last word.
+    app.connect("build-finished", index_site, priority=600)

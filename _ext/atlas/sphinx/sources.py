@@ -50,7 +50,7 @@ from ..model.sources import (
     trusted_pages_problem,
 )
 from ..model.validate import today
-from .data import LEVELS_DIR, AtlasData
+from .data import LEVELS_DIR, atlas_domain
 from .parser import StudyPageParser
 from .study import warn
 
@@ -106,7 +106,7 @@ class SourceFiles:
 
     def report(self, app: Sphinx) -> None:
         """``builder-inited`` (after the vocabulary is loaded): report every problem file."""
-        vocabulary = AtlasData(app.env).vocabulary
+        vocabulary = atlas_domain(app.env).vocabulary
         date = today()
         for file in self.files:
             if file.problem is None:
@@ -219,7 +219,7 @@ def setup_sources(app: Sphinx) -> None:
     sources = SourceFiles()
     # After Sphinx's own config-inited handlers (priority 800) have settled source_suffix.
     app.connect("config-inited", sources.decide, priority=900)
-    # After `prepare`, which loads the vocabulary the study rules need.
+    # After the store has loaded the vocabulary the study rules need (atlas.sphinx.data).
     app.connect("builder-inited", sources.report, priority=600)
     app.connect("source-read", sources.clean_guide_page)
     # Before Sphinx's image and download collectors (priority 500) copy any file.

@@ -29,7 +29,7 @@ from ..model.rules import Problem, Rule, Severity
 from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block, today
-from .data import AtlasData
+from .data import atlas_domain
 from .studynodes import study_parts
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def study_nodes(
     ``lines[0]``. Both the directive and the parser's shortcut for plain study
     pages (:mod:`atlas.sphinx.parser`) build pages here.
     """
-    atlas = AtlasData(env)
+    atlas = atlas_domain(env)
     vocabulary = atlas.vocabulary
     docname = env.docname
     if atlas.has_study(docname):
@@ -81,7 +81,7 @@ def study_nodes(
     block.line = lineno
     study, problems = check_block(block, vocabulary, docname, today())
     problems += file_name_problems(docname.rsplit("/", 1)[-1], study)
-    study = dataclasses.replace(study, history=atlas.domain.history.get(docname, ()))
+    study = dataclasses.replace(study, history=atlas.history.get(docname, ()))
     for problem in problems:
         warn(problem, docname)
     atlas.add_study(study)
@@ -179,3 +179,8 @@ class StudyDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         first_line = self.lineno + 1 + self.content_offset
         return study_nodes(self.env, list(self.content), self.lineno, first_line)
+
+
+def setup_study(app: Sphinx) -> None:
+    app.add_directive("study", StudyDirective)
+    setup_file_checks(app)

@@ -28,7 +28,7 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from ..model.record import Study
-from .data import AtlasData
+from .data import atlas_domain
 from .studyview import PageLink, StudyView
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def view_of(env: BuildEnvironment, node: nodes.Element) -> StudyView:
     return StudyView(
         Study.from_dict(node["record"]),
         node["sections"],
-        AtlasData(env).vocabulary,
+        atlas_domain(env).vocabulary,
         config.atlas_guide_page,
         config.tags_output_dir,
     )
@@ -79,7 +79,7 @@ def link_resolver(translator: HTML5Translator) -> Any:
     builder = translator.builder
     env = builder.env
     current = builder.current_docname
-    atlas = AtlasData(env)
+    atlas = atlas_domain(env)
 
     def href(link: PageLink) -> str:
         target, anchor = link.docname, link.anchor

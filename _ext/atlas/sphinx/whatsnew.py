@@ -37,7 +37,7 @@ from ..release import (
     compare,
     snapshot_of,
 )
-from .data import AtlasData
+from .data import atlas_domain
 from .exports import write_if_changed
 
 #: In the doctree folder: the digest of the release tags and the commit, which the page depends on.
@@ -58,7 +58,7 @@ class WhatsNewDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(Path(self.env.doctreedir, STATE))
-        vocabulary = AtlasData(self.env).vocabulary
+        vocabulary = atlas_domain(self.env).vocabulary
         try:
             sections = release_sections(Path(self.env.srcdir, STUDIES), vocabulary, self.env)
         except ReleaseError:
