@@ -66,8 +66,6 @@ class AtlasDomain(Domain):
         # Per-process state: a domain object lives for one build, its data for many.
         self._vocabulary: Vocabulary | None = None
         self._derived: dict[str, Any] = {}
-        #: Whether any study record was added, purged or merged in this build.
-        self.records_changed = False
         #: docname -> ((date, subject), ...) from git, read once per build.
         self.history: dict[str, tuple[tuple[str, str], ...]] = {}
 
@@ -149,7 +147,6 @@ class AtlasDomain(Domain):
 
     def _forget(self) -> None:
         self._derived = {}
-        self.records_changed = True
 
 
 def atlas_domain(env: BuildEnvironment) -> AtlasDomain:
