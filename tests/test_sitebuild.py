@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 
 import pytest
 from atlas import sitebuild
@@ -163,3 +164,27 @@ def test_a_build_that_raises_leaves_the_marker(site, capsys):
     argv = ["-c", str(site.srcdir), "-j", "1", str(site.srcdir), str(site.builddir), "--", "-q"]
     assert sitebuild.main(argv) == 2
     assert (site.builddir / sitebuild.UNFINISHED).exists()
+
+
+def test_a_new_release_tag_is_built(site, capsys):
+    """The What's new page is made from release tags, which a commit alone does not show."""
+
+    def git(*arguments: str) -> None:
+        subprocess.run(["git", "-C", str(site.srcdir), *arguments], check=True, capture_output=True)
+
+    git("init", "-q")
+    git(
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "start",
+    )
+    build(site, capsys)
+    assert not build(site, capsys)
+    git("tag", "v0.1.0")
+    assert build(site, capsys)

@@ -10,7 +10,8 @@ promises Sphinx alone does not keep:
   the source tree (through symbolic links that stay inside the project, as
   Sphinx follows them), ``conf.py`` and the folders beside it that the build
   reads (``_ext``, ``_templates``), the installed packages, the Python
-  version, the git commit (page histories come from git), the environment
+  version, the git commit and release tags (page histories and What's new come
+  from git), the environment
   variables the build reads (:data:`ENVIRONMENT`) and the command. Sphinx
   itself re-reads a page only when its file is newer than the last read, so a
   page whose bytes changed behind an older time is given the current time
@@ -152,18 +153,25 @@ def digest(listing: Mapping[str, str]) -> str:
     return hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()
 
 
-def git_commit(folder: Path) -> str:
-    """The commit checked out where ``folder`` is, or "" outside git (or without git)."""
+def git(folder: Path, *arguments: str) -> str:
+    """What a git command prints where ``folder`` is, or "" outside git (or without git)."""
     try:
         result = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
+            ["git", "-C", str(folder), *arguments], capture_output=True, text=True, check=False
         )
     except OSError:
         return ""
     return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def git_commit(folder: Path) -> str:
+    """The commit checked out where ``folder`` is: page histories come from it."""
+    return git(folder, "rev-parse", "HEAD")
+
+
+def release_tags(folder: Path) -> str:
+    """The release tags and their commits: the What's new page is made from them."""
+    return git(folder, "for-each-ref", "--format=%(refname) %(objectname)", "refs/tags/v*")
 
 
 def installed_packages() -> list[str]:
@@ -184,6 +192,7 @@ def inputs(command: list[str], source: Path, confdir: Path) -> dict[str, object]
         "python": sys.version,
         "packages": installed_packages(),
         "commit": git_commit(source),
+        "releases": release_tags(source),
         "environment": {name: os.environ[name] for name in ENVIRONMENT if name in os.environ},
         "config": config,
     }
