@@ -35,8 +35,6 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
 
 from ..sitebuild import GENERATED_NOTE, NOTE_WITHIN
 from .page import MAX_PAGE_BYTES, check_file, page_lines
@@ -505,7 +503,14 @@ def check_guide_page(
 
 @lru_cache(maxsize=8)
 def _parser(settings: tuple[tuple[str, Any], ...]) -> MarkdownIt:
-    """MyST's own Markdown parser with the build's settings (lists made hashable)."""
+    """MyST's own Markdown parser with the build's settings (lists made hashable).
+
+    Imported here, not at the top: myst-parser's package loads docutils, and
+    ``atlas check`` on study pages alone (the usual case) should load neither.
+    """
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
     config = MdParserConfig(**{name: _unfreeze(value) for name, value in settings})
     return create_md_parser(config, RendererHTML)
 
