@@ -71,6 +71,12 @@ def test_every_rule_has_a_case():
         Rule.CONTROL_CHARACTER,
         Rule.UNUSABLE_FILE_NAME,
         Rule.PAGE_NAME_COLLISION,
+        # Rules on the kinds of file under source/ and on guide pages: tests/test_source_kinds.py.
+        Rule.NOT_A_PAGE,
+        Rule.STUDY_IN_FOLDER,
+        Rule.LINK_LEAVES_REPOSITORY,
+        Rule.UNTRUSTED_MARKUP,
+        Rule.FILE_INSERTION,
     }
     assert {rule.code for rule in Rule if rule not in across_pages} <= covered
 
