@@ -34,12 +34,13 @@ from atlas.model.sources import (
 from atlas.sitebuild import GENERATED_NOTE
 from atlas.sphinx import sources as build_sources
 from atlas.sphinx.data import LEVELS_DIR
-from conftest import ROOT, SOURCE, Site, fixture_study, new_site
+from conftest import FIXTURES, ROOT, SOURCE, Site, fixture_study, new_site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sphinx.errors import ConfigError
 from sphinx.project import EXCLUDE_PATHS, Project
 from sphinx.util.matching import compile_matchers
+from test_cli_check import make_project
 
 #: Every hostile payload carries this, so one search of the output finds any of them.
 MARK = b"atlasH3"
@@ -522,3 +523,29 @@ def test_an_html_comment_is_reported_with_the_markdown_way_to_write_one(tmp_path
     assert [problem.line for problem in page.problems] == [3]
     assert "a line starting with '%'" in page.problems[0].message
     assert page.lines == ["# Page", "", ""]
+
+
+def test_the_build_replaces_a_link_in_a_generated_folder_and_writes_nothing_through_it(
+    make_site, tmp_path
+):
+    outside = tmp_path / "outside.md"
+    outside.write_text("outside the repository\n", encoding="utf-8")
+    site = make_site()
+    site.build()
+    page = site.srcdir / "evidence" / "e1.md"
+    page.unlink()
+    page.symlink_to(outside)
+    site.build()
+    assert outside.read_text(encoding="utf-8") == "outside the repository\n"
+    assert not page.is_symlink() and "atlas-index" in page.read_text(encoding="utf-8")
+
+
+def test_atlas_new_never_writes_through_a_dangling_link(tmp_path, monkeypatch, capsys):
+    """A link at the name atlas new would pick counts as a taken name."""
+    project = make_project(tmp_path / "atlas")
+    monkeypatch.chdir(project)
+    target = tmp_path / "elsewhere.md"
+    (project / "source" / "studies" / "hornig-2015-distinct-plasma.md").symlink_to(target)
+    main(["new", "--from", str(FIXTURES / "exports" / "hornig-2015.nbib")])
+    assert not target.exists()
+    assert (project / "source" / "studies" / "hornig-2015-distinct-plasma-2.md").is_file()

@@ -21,7 +21,7 @@ from .project import CommandError, Project, add_root_option, display, find_proje
 FIELD_OPTIONS = ("title", "authors", "journal", "year", "doi", "pmid")
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "new",
         help="start a study page from a PubMed, RIS or BibTeX export, or from options",
@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
         reason = _refusal(reference, known)
         if reason is None:
             path = _new_path(project, reference, args.slug)
-            if path.exists():
+            # A link counts as a file even when it leads nowhere: writing it would
+            # create whatever it points at, perhaps outside the repository.
+            if path.exists() or path.is_symlink():
                 reason = f"{display(path)} already exists, and atlas new never overwrites a file"
         if reason is not None:
             print(f"Skipped {where}: {reason}.")
@@ -160,7 +162,7 @@ def _new_path(project: Project, reference: Reference, slug: str | None) -> Path:
     assert reference.year is not None
     base = study_slug(reference.authors, reference.year, reference.title)
     path, suffix = project.studies / f"{base}.md", 1
-    while path.exists():
+    while path.exists() or path.is_symlink():
         suffix += 1
         path = project.studies / f"{base}-{suffix}.md"
     return path

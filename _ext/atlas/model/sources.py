@@ -37,7 +37,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from ..sitebuild import GENERATED_NOTE, NOTE_WITHIN
-from .page import MAX_PAGE_BYTES, check_file, page_lines
+from .page import MAX_PAGE_BYTES, check_file, decode_page, page_lines, size_problem
 from .rules import Problem, Rule
 from .vocabulary import Vocabulary
 
@@ -387,6 +387,32 @@ def _excluding(relative: str) -> tuple[str, ...]:
     escaped = {"*": "[*]", "?": "[?]", "[": "[\x00[]"}
     pattern = re.sub(r"[*?\[]", lambda match: escaped[match[0]], _nfc(relative))
     return (pattern, f"{pattern}/**")
+
+
+def with_unreadable_pages(file: SourceFile) -> SourceFile:
+    """The file, or a problem to leave out if the build could not read it as a page.
+
+    Sphinx 9 stops the whole build on a byte that is not UTF-8, and a study page
+    of megabytes would slow every build. Such a page is left out before Sphinx
+    looks for documents, like any other problem file, so Sphinx's own path for
+    a removed document forgets what it said before. ``atlas check`` reports the
+    same problems from ``check_file``.
+    """
+    if file.kind not in (Kind.STUDY, Kind.GUIDE):
+        return file
+    try:
+        text, problem = decode_page(file.path.read_bytes())
+    except OSError as error:
+        problem = Problem(Rule.NOT_A_PAGE, 1, f"This file cannot be read ({error.strerror}).")
+        text = None
+    if text is not None and file.kind is Kind.STUDY:
+        # Measured as `atlas check` measures it: the text, without a byte-order mark.
+        problem = size_problem(len(text.encode("utf-8")))
+    if problem is None:
+        return file
+    return SourceFile(
+        file.path, file.relative, Kind.PROBLEM, problem, exclude=_excluding(file.relative)
+    )
 
 
 def exclude_patterns(files: Iterable[SourceFile]) -> list[str]:

@@ -104,12 +104,18 @@ def _sync_folder(app: Sphinx, name: str, pages: dict[str, str]) -> list[str]:
     a removed document.
     """
     folder = Path(app.srcdir, name)
+    # A link here (reported as ATLAS092) is replaced, never written through: it
+    # could lead to a file outside the repository.
+    if folder.is_symlink():
+        folder.unlink()
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.iterdir():
-        if stale.name not in pages and stale.is_file():
+        if stale.name not in pages and (stale.is_symlink() or stale.is_file()):
             stale.unlink()
     for page, text in pages.items():
         path = folder / page
+        if path.is_symlink():
+            path.unlink()
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     return [f"{name}/{page}" for page in pages]

@@ -48,6 +48,7 @@ from ..model.sources import (
     leaves_repository,
     misplaced_study_problems,
     trusted_pages_problem,
+    with_unreadable_pages,
 )
 from ..model.validate import today
 from .data import LEVELS_DIR, atlas_domain
@@ -98,10 +99,11 @@ class SourceFiles:
     def decide(self, app: Sphinx, config: Config) -> None:
         """``config-inited``: classify every file; leave out the problems; check trust."""
         self.layout = source_layout(app, config)
-        self.files = classify(self.layout)
-        problem = trusted_pages_problem(config.atlas_trusted_pages, self.files)
+        found = classify(self.layout)
+        problem = trusted_pages_problem(config.atlas_trusted_pages, found)
         if problem is not None:
             raise ConfigError(problem)
+        self.files = [with_unreadable_pages(file) for file in found]
         config.exclude_patterns = [*config.exclude_patterns, *exclude_patterns(self.files)]
 
     def report(self, app: Sphinx) -> None:
