@@ -34,8 +34,11 @@ from sphinx_sitemap import is_excluded
 
 from .data import builds_site
 from .exports import write_if_changed
+from .shortcuts import runs
 
 GITHUB = "github.com"
+#: Where sphinx-sitemap keeps the queue of links it collects: an attribute it adds to the app.
+SITEMAP_LINKS = "sitemap_links"
 
 
 def github_pages_url(repository_url: str) -> str:
@@ -65,9 +68,9 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     round trip. The few it collected are taken out, and a queue in this
     process, holding every page's link in name order, takes its place.
     """
-    if exception is not None or not builds_site(app):
+    if exception is not None or not builds_site(app) or not runs(app.config, "complete_sitemap"):
         return
-    collected = getattr(app, "sitemap_links", None)
+    collected = getattr(app, SITEMAP_LINKS, None)
     if collected is None:  # sphinx-sitemap is not in the build
         return
     excludes = app.config.sitemap_excludes
@@ -78,11 +81,11 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     ordered: queue.Queue[tuple[str, str | None]] = queue.Queue()
     for link in sorted(links):
         ordered.put((link, links[link]))
-    app.sitemap_links = ordered
+    setattr(app, SITEMAP_LINKS, ordered)
 
 
-def _drain(links: queue.Queue) -> list[tuple[str, str | None]]:
-    drained = []
+def _drain(links: queue.Queue[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    drained: list[tuple[str, str | None]] = []
     while True:
         try:
             drained.append(links.get_nowait())

@@ -1,6 +1,7 @@
-"""The build's speed-ups that lean on other packages' internals, fenced.
+"""Every use of another package's internals, fenced: three speed-ups and one repair.
 
-Three shortcuts keep the atlas build fast at thousands of studies. Each relies
+Three shortcuts keep the atlas build fast at thousands of studies, and one
+completes sphinx-sitemap's sitemap after incremental builds. Each relies
 on behaviour that Sphinx, MyST-Parser or furo do not promise to keep, so each
 is listed here with what it relies on, the versions it was tested with and
 the upstream issue it works around. A shortcut runs only when ``conf.py``
@@ -26,6 +27,12 @@ ways and compares every page).
     ``css_tag`` and ``js_tag`` context functions. Works around
     pradyunsg/furo#939 (the navigation tree is rendered anew for every page)
     and the per-link checksums that sphinx-doc/sphinx#11415 added.
+``complete_sitemap`` (tested with sphinx-sitemap 2.9.0)
+    Not a speed-up but a repair: relies on the queue sphinx-sitemap keeps on
+    the application (``app.sitemap_links``) and on its ``is_excluded``. Works
+    around sphinx-sitemap's issue #13 (after an incremental build its sitemap
+    lists only the pages written in that build). Outside the tested version
+    the atlas leaves the sitemap to sphinx-sitemap alone and says so.
 
 sphinx-tags and sphinx-design are used only through their public surface.
 """
@@ -73,6 +80,7 @@ SHORTCUTS = (
     Shortcut("parallel_readers", (("sphinx", ">=9.2,<9.3"),)),
     Shortcut("study_page_parser", (("myst-parser", ">=5.0,<5.3"),)),
     Shortcut("folder_parts", (("furo", "==2025.12.19"), ("sphinx", ">=9.2,<9.3"))),
+    Shortcut("complete_sitemap", (("sphinx-sitemap", "==2.9.0"),)),
 )
 NAMES = tuple(shortcut.name for shortcut in SHORTCUTS)
 
