@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import check, new, release, rules, summary, synth
 from .project import CommandError
@@ -28,8 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for command in COMMANDS:
         command.add_parser(subcommands)
     args = parser.parse_args(argv)
+    # Each subcommand's add_parser sets `run` to its own function.
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except CommandError as error:
         print(f"atlas {args.command}: {error}", file=sys.stderr)
         return 2

@@ -141,6 +141,7 @@ def read_settings(path: Path) -> dict[str, Any]:
     except SyntaxError as error:
         message = f"{path}:{error.lineno}: conf.py is not valid Python: {error.msg}"
         raise CommandError(message) from None
+    value: ast.expr | None  # None for an annotation without a value (`x: int`)
     for node in tree.body:
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value

@@ -19,7 +19,7 @@ from .project import CommandError, add_root_option, display, find_project
 CITATION = "CITATION.cff"
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "release",
         help="write the open-data archive of a release and its CHANGELOG",

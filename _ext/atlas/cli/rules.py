@@ -9,7 +9,7 @@ from ..model.rules import Rule
 from .project import CommandError
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "rules",
         help="explain rule codes such as ATLAS020",

@@ -45,7 +45,7 @@ class Finding:
     message: str
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "summary",
         help="describe the study pages a change adds or changes, in Markdown",

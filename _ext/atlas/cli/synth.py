@@ -14,7 +14,7 @@ from ..bench.synth import synthesize, write_atlas_tree
 from .project import CommandError, add_root_option, display, find_project
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "synth",
         help="write N synthetic studies into a separate source tree",

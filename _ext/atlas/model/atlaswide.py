@@ -68,13 +68,18 @@ def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -
 
 def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
     """A page's identity as written, so a DOI in a wrong form still matches its twin."""
-    option = block.options.get
+
+    def written(name: str) -> str | None:
+        option = block.options.get(name)
+        return option.value if option else None
+
+    title = written("title")
     return Identity(
         docname,
         path,
-        " ".join(option("title").value.split()) if option("title") else "",
-        option("doi").value if option("doi") else None,
-        option("pmid").value if option("pmid") else None,
+        " ".join(title.split()) if title else "",
+        written("doi"),
+        written("pmid"),
         block.line,
     )
 

@@ -70,10 +70,11 @@ def block_lines(block: StudyBlock) -> Iterator[TextLine]:
         fence: str | None = None
         for index, text in enumerate(section.lines):
             match = FENCE_LINE.match(text)
-            is_fence = match is not None and (fence is None or match["fence"].startswith(fence))
+            marker = match["fence"] if match else None
+            is_fence = marker is not None and (fence is None or marker.startswith(fence))
             yield TextLine(section.first_line + index, text, in_code=fence is not None)
             if is_fence:
-                fence = None if fence else match["fence"]
+                fence = None if fence else marker
 
 
 def markup_problems(block: StudyBlock) -> list[Problem]:

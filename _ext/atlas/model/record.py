@@ -145,7 +145,8 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
         elif spec.kind == "studies":
             prop = {"type": "string", "pattern": STUDY_REFERENCE_PATTERN}
         elif spec.kind in ("choice", "choices"):
-            prop = {"enum": [term.key for term in getattr(vocabulary, spec.table)]}
+            assert spec.table is not None  # every choice field in FIELDS names its table
+            prop = {"enum": list(vocabulary.table(spec.table))}
         else:
             prop = {"type": "string", "minLength": 1}
         if spec.is_list:

@@ -162,7 +162,8 @@ def _bibtex(text: str) -> tuple[list[Reference], list[str]]:
     finally:
         parser_log.setLevel(level)
     notes = [
-        f"Skipped a BibTeX entry that could not be read (line {block.start_line + 1})."
+        "Skipped a BibTeX entry that could not be read"
+        + ("." if block.start_line is None else f" (line {block.start_line + 1}).")
         for block in library.failed_blocks
     ]
     references = []

@@ -102,15 +102,9 @@ class Rule(Enum):
     FILE_INSERTION = ("ATLAS094", "file-insertion")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
+        self.code = code
+        self.slug = slug
         self.severity = severity
-
-    @property
-    def code(self) -> str:
-        return self.value[0]
-
-    @property
-    def slug(self) -> str:
-        return self.value[1]
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -72,6 +73,19 @@ class TagFamily(Term):
     tags: tuple[Tag, ...] = ()
 
 
+AnyTerm = TypeVar("AnyTerm", bound=Term)
+
+
+def keyed(terms: Iterable[AnyTerm]) -> dict[str, AnyTerm]:
+    """Terms keyed by what a study page writes, each keeping its own type.
+
+    ``Vocabulary.table`` finds a table by name and so can only promise a ``Term``;
+    code that reads a field of one kind of term (``pem``, ``back_label``) passes
+    that table itself here instead.
+    """
+    return {term.key: term for term in terms}
+
+
 #: What sphinx-tags turns into one dash when it names a tag's page.
 NOT_A_WORD = re.compile(r"[\s\W]+")
 
@@ -110,7 +124,7 @@ class Vocabulary:
 
     def table(self, name: str) -> dict[str, Term]:
         """The terms of one vocabulary table, keyed by what a study page writes."""
-        return {term.key: term for term in getattr(self, name)}
+        return keyed(getattr(self, name))
 
     def term(self, name: str, key: str) -> Term:
         return self.table(name)[key]
@@ -195,9 +209,17 @@ class _Reader:
                 raise self.fail(f"{where}[{index}]", "expected a mapping")
         return value
 
-    def terms(self, raw, name, cls, where=None, **extra_types):
+    def terms(
+        self,
+        raw: dict[str, Any],
+        name: str,
+        cls: type[AnyTerm],
+        where: str | None = None,
+        **extra_types: type,
+    ) -> tuple[AnyTerm, ...]:
         where = where or name
-        result, seen = [], set()
+        result: list[AnyTerm] = []
+        seen: set[str] = set()
         for index, entry in enumerate(self.entries(raw, name, where)):
             place = f"{where}[{index}]"
             key = self.text(entry, "key", place)
@@ -234,7 +256,8 @@ class _Reader:
         return tuple(result)
 
     def tag_families(self, raw: dict[str, Any]) -> tuple[TagFamily, ...]:
-        families, seen = [], {}
+        families: list[TagFamily] = []
+        seen: dict[str, str] = {}
         for index, entry in enumerate(self.entries(raw, "tag_families", "tag_families")):
             place = f"tag_families[{index}]"
             family_key = self.text(entry, "key", place)

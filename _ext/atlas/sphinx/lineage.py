@@ -18,7 +18,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..model.atlaswide import missing_lineage_targets
 from ..model.record import Study
-from ..model.vocabulary import Vocabulary
+from ..model.vocabulary import Vocabulary, keyed
 from .data import AtlasDomain, atlas_domain
 from .study import warn
 from .studyview import PageLink, Related
@@ -30,11 +30,12 @@ Link = tuple[str, str, str]
 def links_by_page(studies: list[Study], vocabulary: Vocabulary) -> dict[str, list[Link]]:
     """Every page's links, its own and those other pages make to it, in a stable order."""
     known = {study.docname for study in studies}
+    relations = keyed(vocabulary.lineage)
     links: dict[str, list[Link]] = defaultdict(list)
     for study in studies:
         for relation, target in study.links():
             if target in known and target != study.docname:
-                term = vocabulary.term("lineage", relation)
+                term = relations[relation]
                 links[study.docname].append((term.label, target, relation))
                 links[target].append((term.back_label, study.docname, relation))
     return {docname: sorted(found) for docname, found in links.items()}

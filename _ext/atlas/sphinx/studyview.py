@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from ..model import citation
 from ..model.identifiers import doi_url
 from ..model.record import Study
-from ..model.vocabulary import Vocabulary
+from ..model.vocabulary import Vocabulary, keyed
 from .data import LEVELS_DIR, term_anchor
 
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/{}/"
@@ -195,7 +195,7 @@ class StudyView:
         return cards
 
     def tag_families(self) -> list[tuple[str, list[PageLink]]]:
-        tags = self.vocabulary.table("tags")
+        tags = keyed(self.vocabulary.tags)
         families = []
         for family in self.vocabulary.tag_families:
             keys = [key for key in self.study.tags if tags[key].family == family.key]
