@@ -322,7 +322,10 @@ def compare(old: Snapshot, new: Snapshot, vocabulary: Vocabulary) -> Changes:
         if match is not None and match not in renamed_from.values():
             renamed_from[name] = match
 
-    added, updated, retracted, removed = [], [], [], []
+    added: list[Entry] = []
+    updated: list[Entry] = []
+    retracted: list[Entry] = []
+    removed: list[Entry] = []
     for name in came:
         page = after[name]
         if name in renamed_from:

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 
 from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
@@ -42,7 +43,8 @@ def browse_index(
     pems = _positions(vocabulary.pem)
     designs = _positions(vocabulary.designs)
     tags = _positions(vocabulary.tags)
-    rows = []
+    # Each row holds the JSON values of COLUMNS, of several types.
+    rows: list[list[Any]] = []
     for study, uri in zip(studies, uris, strict=True):
         rows.append(
             [
@@ -123,10 +125,10 @@ def browse_json(index: dict[str, Any]) -> bytes:
 
 
 def add_browse_assets(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
 ) -> None:
     """``html-page-context``: the browse script and styles load on the browse page only."""
-    if pagename == app.config.atlas_browse_page and hasattr(app.builder, "add_js_file"):
+    if pagename == app.config.atlas_browse_page and isinstance(app.builder, StandaloneHTMLBuilder):
         app.builder.add_css_file("browse.css")
         app.builder.add_js_file("browse.js", defer="defer")
 

@@ -105,7 +105,9 @@ class AtlasDomain(Domain):
         """
         if name not in self._derived:
             self._derived[name] = compute()
-        return self._derived[name]
+        # Callers ask for a name with the same function each time, so it holds that type.
+        value: T = self._derived[name]
+        return value
 
     def add_study(self, study: Study) -> None:
         self._forget()

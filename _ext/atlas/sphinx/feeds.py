@@ -52,6 +52,16 @@ class Feed:
         return self.path.removeprefix(f"{FEEDS}/").removesuffix(SUFFIX)
 
 
+def at_level(key: str) -> Callable[[Study], bool]:
+    """Whether a study is at the evidence level ``key``: the test of that level's feed."""
+    return lambda study: study.evidence == key
+
+
+def tagged(key: str) -> Callable[[Study], bool]:
+    """Whether a study carries the tag ``key``: the test of that tag's feed."""
+    return lambda study: key in study.tags
+
+
 def site_feeds(app: Sphinx) -> dict[str, Feed]:
     """Every level's and tag's feed, by its path below the site's root."""
     vocabulary = atlas_domain(app.env).vocabulary
@@ -60,7 +70,7 @@ def site_feeds(app: Sphinx) -> dict[str, Feed]:
         Feed(
             f"{project}: {level.key} {level.label}",
             f"{FEEDS}/{LEVELS_DIR}/{level.key.lower()}{SUFFIX}",
-            lambda study, key=level.key: study.evidence == key,
+            at_level(level.key),
         )
         for level in vocabulary.evidence_levels
     ]
@@ -68,7 +78,7 @@ def site_feeds(app: Sphinx) -> dict[str, Feed]:
         Feed(
             f"{project}: {tag.label}",
             f"{FEEDS}/{app.config.tags_output_dir}/{tag.key}{SUFFIX}",
-            lambda study, key=tag.key: key in study.tags,
+            tagged(tag.key),
         )
         for tag in vocabulary.tags
     ]

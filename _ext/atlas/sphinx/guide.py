@@ -58,7 +58,9 @@ class VocabularyDirective(SphinxDirective):
             anchors.append(anchor)
         if table == "tags":
             for family in vocabulary.tag_families:
-                result.append(nodes.rubric(text=family.label, **{"heading-level": 3}))
+                rubric = nodes.rubric(text=family.label)
+                rubric["heading-level"] = 3
+                result.append(rubric)
                 result.append(nodes.paragraph(text=family.definition))
                 result.append(self._terms("tags", family.tags, vocabulary, anchors))
         else:

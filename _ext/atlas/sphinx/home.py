@@ -52,16 +52,16 @@ class HomeHtml:
     def counts(self, rows: list[CountRow], table_name: str, facet: str, heading: str) -> str:
         """A table of how many studies have each value, each value a browse link."""
         terms = self.vocabulary.table(table_name)
-        largest = max((row.count for row in rows), default=0) or 1
+        largest = max((row.total for row in rows), default=0) or 1
         cells = []
         for row in rows:
             term: Term = terms[str(row.key)]
             label = f"{term.key} {term.label}" if table_name == "evidence_levels" else term.label
-            share = round(100 * row.count / largest, 1)
+            share = round(100 * row.total / largest, 1)
             cells.append(
                 [
                     self.browse_link(escape(label), **{facet: str(row.key)}),
-                    f'<span class="atlas-glance-number">{row.count:,}</span>'
+                    f'<span class="atlas-glance-number">{row.total:,}</span>'
                     '<span class="atlas-glance-track" aria-hidden="true">'
                     f'<span class="atlas-glance-bar" style="width: {share}%"></span></span>',
                 ]
@@ -69,14 +69,14 @@ class HomeHtml:
         return table([heading, "Studies"], cells, "atlas-glance")
 
     def total(self, rows: list[CountRow]) -> str:
-        total = count_phrase(sum(row.count for row in rows))
+        total = count_phrase(sum(row.total for row in rows))
         everything = self.browse_link(f"Browse all {total}")
         return f'<p class="atlas-glance-total">The atlas holds {total}. {everything}.</p>'
 
     def years(self, rows: list[CountRow]) -> str:
         if not rows:
             return '<p class="atlas-count">No studies yet.</p>'
-        counts = [(int(row.key), row.count) for row in rows]
+        counts = [(int(row.key), row.total) for row in rows]
         first, last = counts[0][0], counts[-1][0]
         peak_year, peak = max(counts, key=lambda pair: (pair[1], pair[0]))
         summary = (

@@ -222,14 +222,14 @@ class IndexRenderer:
             level = self.vocabulary.term("evidence_levels", str(row.key))
             link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
             flag = f" ({row.retracted:,} retracted)" if row.retracted else ""
-            cells.append([link, escape(level.definition), f"{count_phrase(row.count)}{flag}"])
-        total = sum(row.count for row in counts)
+            cells.append([link, escape(level.definition), f"{count_phrase(row.total)}{flag}"])
+        total = sum(row.total for row in counts)
         return f"<p>{count_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
             ["Level", "What it means", "Studies"], cells, "atlas-levels"
         )
 
     def tags(self, found: list[rows.Row], key: str) -> str:
-        counts = {str(row.key): row.count for row in _typed(found, rows.CountRow)}
+        counts = {str(row.key): row.total for row in _typed(found, rows.CountRow)}
         parts = []
         for family in self.vocabulary.tag_families:
             items = "".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sphinx.application import Sphinx
 
@@ -10,7 +11,7 @@ EXTERNAL_WITHOUT_REL = re.compile(r'<a class="reference external"(?! rel=)')
 
 
 def external_links_keep_no_referrer(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
 ) -> None:
     """``html-page-context``: every external link in a page body passes no referrer.
 

@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from .search import BUNDLE
@@ -29,7 +30,11 @@ _extra_pages: WeakKeyDictionary[Sphinx, set[str]] = WeakKeyDictionary()
 
 
 def note_page(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.Node
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """``html-page-context``: remember every page Sphinx renders besides documents."""
     if doctree is None:
@@ -38,10 +43,15 @@ def note_page(
 
 def remove_stale_pages(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: delete the HTML of documents that no longer exist."""
-    if exception is not None or app.builder.name != "html":
+    builder = app.builder
+    if (
+        exception is not None
+        or builder.name != "html"
+        or not isinstance(builder, StandaloneHTMLBuilder)
+    ):
         return
     outdir = Path(app.outdir)
-    suffix = app.builder.out_suffix
+    suffix = builder.out_suffix
     current = set(app.env.all_docs) | _extra_pages.pop(app, set())
     removed = []
     for page in sorted(outdir.rglob(f"*{suffix}")):

@@ -24,6 +24,10 @@ from .guard import STUDIES_PREFIX
 from .shortcuts import runs
 from .study import study_nodes
 
+#: The heading slugs MyST's renderer leaves on the document for its later transforms: an
+#: attribute MyST adds to the docutils document, so it is set by name.
+MYST_SLUGS = "myst_slugs"
+
 
 def sole_study_block(text: str) -> tuple[int, list[str]] | None:
     """(fence line, content lines) of a page that is exactly one plain study block."""
@@ -68,7 +72,7 @@ class StudyPageParser(MystParser):
         # What MyST's renderer sets at the end of every page: settings for its
         # transforms, and a word count of the text outside fences (none here),
         # kept as metadata and as substitutions a page could refer to.
-        document.myst_slugs = {}
+        setattr(document, MYST_SLUGS, {})
         wordcount = {"words": 0, "minutes": 0}
         env.metadata[env.docname]["wordcount"] = wordcount
         for key, value in wordcount.items():

@@ -12,7 +12,7 @@ builder is known, so the environment keeps only the small study nodes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from docutils import nodes
 from markdown_it.tree import SyntaxTreeNode
@@ -37,6 +37,8 @@ BLOCKS: dict[str, type[nodes.Element]] = {
 }
 
 
+AnyElement = TypeVar("AnyElement", bound=nodes.Element)
+
 #: Citations that read as sentences (the others are BibTeX and RIS records).
 PROSE_CITATIONS = frozenset({"reference", "entry"})
 
@@ -48,7 +50,7 @@ class Located:
         self.source = source
         self.line = line
 
-    def __call__(self, node: nodes.Element, line: int | None = None) -> nodes.Element:
+    def __call__(self, node: AnyElement, line: int | None = None) -> AnyElement:
         node.source, node.line = self.source, line or self.line
         return node
 

@@ -14,10 +14,13 @@ written here once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from ..model.markup import FULL_ADDRESS
 from .studyview import (
@@ -37,17 +40,30 @@ EXTERNAL = 'class="reference external" rel="noopener noreferrer"'
 RETRACTED_FLAG = ' <span class="atlas-flag-retracted">Retracted</span>'
 
 
+class _FullAddressesOnly(MarkdownIt):
+    """Only full https://, http:// or mailto: addresses become links.
+
+    The rule ATLAS084 reports the rest; anything else, javascript: and data:
+    included, stays text.
+    """
+
+    def validateLink(self, url: str) -> bool:
+        return bool(FULL_ADDRESS.match(url.strip()))
+
+
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = _FullAddressesOnly("commonmark", {"html": False, "typographer": True})
     md.enable(["replacements", "smartquotes", "strikethrough"])
     md.disable(["image"])  # no third-party images in a reader's browser
 
-    # Only full https://, http:// or mailto: addresses become links (the rule ATLAS084
-    # reports the rest); anything else, javascript: and data: included, stays text.
-    md.validateLink = lambda url: bool(FULL_ADDRESS.match(url.strip()))
-
     # markdown-it binds render rules to the renderer, so it arrives as the first argument.
-    def link_open(renderer, tokens, index, options, env):
+    def link_open(
+        renderer: RendererHTML,
+        tokens: Sequence[Token],
+        index: int,
+        options: OptionsDict,
+        env: EnvType,
+    ) -> str:
         tokens[index].attrSet("class", "reference external")
         tokens[index].attrSet("rel", "noopener noreferrer")
         return renderer.renderToken(tokens, index, options, env)

@@ -52,7 +52,8 @@ class CountRow(NamedTuple):
     """How many studies have one value (a level, a tag, a year)."""
 
     key: str | int
-    count: int
+    #: How many studies have it (not `count`, which would hide the tuple's method).
+    total: int
     #: How many of them were retracted, where the index shows it.
     retracted: int = 0
 

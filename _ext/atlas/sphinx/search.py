@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -42,8 +43,13 @@ INDEXED = "atlas-search.json"
 
 def use_pagefind(app: Sphinx) -> None:
     """``builder-inited``: no Sphinx search index when Pagefind serves search."""
-    if app.config.atlas_pagefind and builds_site(app):
-        app.builder.search = False
+    builder = app.builder
+    if (
+        app.config.atlas_pagefind
+        and builds_site(app)
+        and isinstance(builder, StandaloneHTMLBuilder)
+    ):
+        builder.search = False
 
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -31,7 +32,7 @@ class Setting:
     name: str
     default: object
     #: When Sphinx must redo work after a change: "env" re-reads pages, "html" rewrites them.
-    rebuild: str
+    rebuild: Literal["env", "html"]
     #: Says what is wrong with a value, or None when it is right.
     problem: Callable[[object, Path], str | None]
 

@@ -93,7 +93,9 @@ def release_sections(
     return [_section(None, last, unreleased.to_dict()), *reversed(sections)]
 
 
-def _section(release: Release | None, previous: Release | None, changes: dict) -> dict[str, Any]:
+def _section(
+    release: Release | None, previous: Release | None, changes: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "version": release.version if release else "",
         "tag": release.tag if release else "",
