@@ -31,7 +31,7 @@ from ..model.validate import today
 from .project import CommandError, Project, add_root_option, display, find_project
 
 
-def add_parser(subcommands: argparse._SubParsersAction) -> None:
+def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
         "check",
         help="check the atlas's pages and files (all of source/ by default)",
@@ -167,6 +167,7 @@ def _fix(path: Path, project: Project) -> None:
     text, undecodable = decode_page(Path(real).read_bytes())
     if undecodable is not None:
         return  # the check reports where the file stops being UTF-8
+    assert text is not None  # decode_page returns either the text or the problem
     fixed, changes = fix_text(text, project.vocabulary)
     if fixed == text:
         return
@@ -191,6 +192,7 @@ def _check_sources(collected: Collected, project: Project) -> list[Finding]:
         if undecodable is not None:
             findings.append(Finding(display(file.path), undecodable))
             continue
+        assert text is not None  # decode_page returns either the text or the problem
         page = check_guide_page(text, file.path, project.layout, project.markdown_settings)
         findings += [Finding(display(file.path), problem) for problem in page.problems]
     return findings
@@ -211,6 +213,7 @@ def _check_pages(
         if undecodable is not None:
             findings.append(Finding(display(path), undecodable))
             continue
+        assert text is not None  # decode_page returns either the text or the problem
         result = check_file(path, text, project.vocabulary, project.docname(path), date)
         findings += [Finding(display(path), problem) for problem in result.problems]
         if result.block is not None:

@@ -29,7 +29,7 @@ from .markup import markup_problems
 from .record import EARLIEST_YEAR, FIELDS, FIELDS_BY_NAME, Field, Study, study_schema
 from .rules import Problem, Rule
 from .studyblock import StudyBlock
-from .vocabulary import Vocabulary, suggest
+from .vocabulary import Vocabulary, keyed, suggest
 from .wording import wording_problems
 
 LIST_MARKERS = ("- ", "* ", "+ ")
@@ -279,7 +279,7 @@ class _Explainer:
                 Rule.REPEATED_VALUE, line, f"Option ':{name}:' lists the same value twice."
             )
         if spec.table is not None:
-            return self._unknown_choice(spec, str(error.instance), line)
+            return self._unknown_choice(spec, spec.table, str(error.instance), line)
         if (
             spec.format_rule is not None
             and isinstance(error.instance, str)
@@ -307,8 +307,8 @@ class _Explainer:
             )
         return Problem(Rule.EMPTY_FIELD, line, f"Option ':{name}:' is empty.")
 
-    def _unknown_choice(self, spec: Field, value: str, line: int) -> Problem:
-        terms = getattr(self.vocabulary, spec.table)
+    def _unknown_choice(self, spec: Field, table: str, value: str, line: int) -> Problem:
+        terms = self.vocabulary.table(table).values()
         by_label = {term.label: term.key for term in terms}
         hint = suggest(value, [term.key for term in terms] + list(by_label))
         hint = by_label.get(hint, hint) if hint else None
@@ -337,11 +337,12 @@ def _cross_field_problems(
     values: dict[str, Any], lines: dict[str, int], vocabulary: Vocabulary
 ) -> list[Problem]:
     problems = []
-    definitions = vocabulary.table("case_definitions")
+    definitions = keyed(vocabulary.case_definitions)
     implied = {definitions[key].pem for key in values.get("case-definition", ())}
     pem = values.get("pem")
-    if pem and len(implied) == 1 and None not in implied and pem not in implied:
-        (needed,) = implied
+    # The PEM value the page's case definitions imply, when they agree on exactly one.
+    needed = next(iter(implied)) if len(implied) == 1 else None
+    if pem and needed is not None and pem != needed:
         names = ", ".join(values["case-definition"])
         problems.append(
             Problem(
@@ -354,7 +355,7 @@ def _cross_field_problems(
         )
     review = values.get("review")
     if review:
-        needs_reviewer = vocabulary.table("review_status")[review].needs_reviewer
+        needs_reviewer = keyed(vocabulary.review_status)[review].needs_reviewer
         if needs_reviewer and not values.get("reviewed-by"):
             problems.append(
                 Problem(
