@@ -50,6 +50,7 @@ $(CFFCONVERT): | $(STAMP)
 lint: $(STAMP) $(CFFCONVERT)
 	$(BIN)/ruff check _ext tests conf.py
 	$(BIN)/ruff format --check _ext tests conf.py
+	$(BIN)/mypy
 	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck .github/workflows/*.yml
 	$(CFFCONVERT) --validate --infile CITATION.cff
 
