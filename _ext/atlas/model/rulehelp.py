@@ -197,7 +197,8 @@ HELP: dict[Rule, RuleHelp] = {
         "100 characters, such as the name the message suggests.",
     ),
     Rule.PAGE_NAME_COLLISION: RuleHelp(
-        "Two page names differ only by hyphens, so citation keys and readers mix them up.",
+        "Two page names differ only by hyphens, letter case or accents, so readers and some "
+        "file systems take them for one.",
         "If both pages are one paper, keep one. If not, rename this page with `git mv`.",
     ),
     Rule.NOT_A_PAGE: RuleHelp(

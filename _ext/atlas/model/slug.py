@@ -151,10 +151,11 @@ def _shortened(text: str, limit: int = 60) -> str:
 def name_collision_key(name: str) -> str:
     """What is left of a page name after every normalisation the build or its readers apply.
 
-    BibTeX keys drop hyphens; case-insensitive file systems and servers fold
-    letter case; Unicode normalisation joins composed and decomposed letters.
-    Two pages with the same key cannot both have their own citation key or
-    file everywhere, and readers take them for one paper.
+    Readers and search read past hyphens ("red-team" and "redteam" look like one
+    paper); case-insensitive file systems and servers fold letter case; Unicode
+    normalisation joins composed and decomposed letters. Two pages with the
+    same key cannot both keep their own file everywhere, and readers take them
+    for one paper. (Citation keys keep page names whole, so they stay apart.)
     """
     if name.isascii():  # every page that is built: the same key, without Unicode tables
         return NOT_KEY_CHARACTERS.sub("", name.lower())
