@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
+from typing import Any
 from weakref import WeakKeyDictionary, WeakSet
 
 from sphinx.application import Sphinx
@@ -112,6 +113,23 @@ def freeze_before_writing(app: Sphinx, env: BuildEnvironment) -> None:
         gc.freeze()
 
 
+def settle_writer(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``: in a forked writer, before its first page, freeze what it inherited.
+
+    The parent keeps working while writers run (it resolves the next chunks'
+    pages), so a writer inherits objects made after the parent froze its own.
+    Writing a study page now renders it, and the collections that allocation
+    sets off would walk all of them in every writer (about 5 s of 18 at 6,145
+    studies, measured by switching the collector off in writers).
+    """
+    pid = os.getpid()
+    if app in _large and _main_process.get(app, pid) != pid and pid not in _prepared:
+        _prepared.add(pid)
+        gc.freeze()
+
+
 def thaw(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: let the collector see everything again (a process may build twice)."""
     if app in _large:
@@ -124,4 +142,5 @@ def setup_forking(app: Sphinx) -> None:
     app.connect("env-before-read-docs", note_large_build, priority=900)
     app.connect("source-read", travel_light, priority=100)
     app.connect("env-updated", freeze_before_writing, priority=900)
+    app.connect("html-page-context", settle_writer, priority=100)
     app.connect("build-finished", thaw, priority=100)

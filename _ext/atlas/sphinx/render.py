@@ -139,7 +139,7 @@ class StudyHtml:
         """Everything below the title, in reading order."""
         parts = [self.byline()]
         parts += [
-            self.card(card.key, card.heading, MARKDOWN.render(card.markdown))
+            self.card(card.key, card.heading, card.html)
             for card in self.view.cards()
         ]
         parts += [

@@ -30,7 +30,9 @@ from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block, today
 from .data import atlas_domain
+from .render import MARKDOWN
 from .studynodes import study_parts
+from .studyview import Section
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ def study_nodes(
     metadata["orphan"] = True
 
     sections = [
-        (spec.key, text.text, text.text_line)
+        Section(spec.key, text.text, text.text_line, MARKDOWN.render(text.text))
         for spec in vocabulary.sections
         if (text := block.sections.get(spec.key)) is not None and text.text
     ]

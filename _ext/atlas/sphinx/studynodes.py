@@ -29,7 +29,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..model.record import Study
 from .data import atlas_domain
-from .studyview import PageLink, StudyView
+from .studyview import PageLink, Section, StudyView
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class study_body(nodes.General, nodes.Element):
 
 
 def study_parts(
-    record: dict[str, Any], sections: list[tuple[str, str, int]], source: str
+    record: dict[str, Any], sections: list[Section], source: str
 ) -> tuple[study_header, study_body]:
     """The two nodes of a study page, sharing one record (pickled once)."""
     attributes = {"record": record, "sections": sections, "source_file": source}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from ..model import citation
@@ -72,6 +73,20 @@ class Badge:
     link: PageLink
 
 
+class Section(NamedTuple):
+    """A section of a study page as read: its text, where the text starts, and its HTML.
+
+    The Markdown is rendered to HTML when the page is read, in Sphinx's parallel
+    readers: it depends on nothing but the text. Builders other than the HTML
+    site make their own nodes from the Markdown.
+    """
+
+    key: str
+    markdown: str
+    line: int
+    html: str
+
+
 @dataclass(frozen=True)
 class Card:
     """A section of the study page: its key, heading, Markdown text and first line."""
@@ -80,6 +95,7 @@ class Card:
     heading: str
     markdown: str
     line: int
+    html: str
 
 
 @dataclass(frozen=True)
@@ -128,14 +144,14 @@ class StudyView:
     def __init__(
         self,
         study: Study,
-        sections: list[tuple[str, str, int]],
+        sections: list[Section],
         vocabulary: Vocabulary,
         guide: str,
         tags_dir: str,
     ) -> None:
         self.study = study
         #: (section key, Markdown text, line of the text) as the page has them.
-        self.sections = {key: (text, line) for key, text, line in sections}
+        self.sections = {section.key: Section(*section) for section in sections}
         self.vocabulary = vocabulary
         self.guide = guide
         self.tags_dir = tags_dir
@@ -189,9 +205,11 @@ class StudyView:
     def cards(self) -> list[Card]:
         cards = []
         for spec in self.vocabulary.sections:
-            text, line = self.sections.get(spec.key, ("", 0))
-            if text:
-                cards.append(Card(spec.key, spec.label, text, line))
+            section = self.sections.get(spec.key)
+            if section is not None and section.markdown:
+                cards.append(
+                    Card(spec.key, spec.label, section.markdown, section.line, section.html)
+                )
         return cards
 
     def tag_families(self) -> list[tuple[str, list[PageLink]]]:
