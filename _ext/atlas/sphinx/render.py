@@ -138,10 +138,7 @@ class StudyHtml:
     ) -> str:
         """Everything below the title, in reading order."""
         parts = [self.byline()]
-        parts += [
-            self.card(card.key, card.heading, card.html)
-            for card in self.view.cards()
-        ]
+        parts += [self.card(card.key, card.heading, card.html) for card in self.view.cards()]
         parts += [
             self.related(related),
             self.tags(),
