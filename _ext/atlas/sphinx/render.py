@@ -3,9 +3,10 @@
 A study page used to be some 150 docutils nodes that every Sphinx transform
 walked; at 6,145 pages that made the build slower than plain sphinx-design
 pages. The HTML site therefore writes a study page's body as one string when
-the page is written (:mod:`atlas.sphinx.studynodes`): section text goes through
-markdown-it-py (raw HTML and images off, unsafe link schemes refused), and
-every value is escaped. What the page shows comes from
+the page is written (:mod:`atlas.sphinx.studynodes`). Section text goes through
+markdown-it-py (raw HTML and images off, unsafe link schemes refused) when the
+page is read, in parallel readers, since it depends on nothing else; every
+value is escaped. What the page shows comes from
 :class:`atlas.sphinx.studyview.StudyView`, which the other builders' nodes
 (:mod:`atlas.sphinx.portable`) share. The small pieces of markup every page
 kind uses (links, cards, tables, dates, the retraction flag, counts) are
