@@ -61,12 +61,16 @@ logger = logging.getLogger(__name__)
 def source_layout(app: Sphinx, config: Config) -> Layout:
     """Where the sources are, as this build's configuration says.
 
-    The repository is the folder of ``conf.py``: in the atlas that is the root of
-    the checkout, and no page may show a file from outside it.
+    The repository is the folder of ``conf.py`` when the sources are inside it
+    (in the atlas that is the root of the checkout): no page may show a file
+    from outside it. A source folder elsewhere (a synthetic atlas built with the
+    project's ``conf.py``) is a tree of its own, held to its own parent folder.
     """
+    source, confdir = Path(app.srcdir), Path(app.confdir)
+    inside = source.resolve().is_relative_to(confdir.resolve())
     return Layout(
-        source=Path(app.srcdir),
-        repository=Path(app.confdir),
+        source=source,
+        repository=confdir if inside else source.parent,
         generated=(LEVELS_DIR, config.tags_output_dir),
         excluded=(*config.exclude_patterns, *config.templates_path),
         page_suffixes=tuple(config.source_suffix),
