@@ -119,16 +119,37 @@ def tree_files(root: Path, project: Path) -> Iterator[tuple[str, Path | str]]:
         yield from walk(root, "")
 
 
-def content_listing(root: Path, project: Path) -> Listing:
-    """Every file below ``root`` with the SHA-256 of its bytes."""
+#: path -> [the file's status when hashed, its SHA-256], kept from one run to the next.
+Hashes = dict[str, list[str]]
+
+
+def content_listing(root: Path, project: Path, hashes: Hashes | None = None) -> Listing:
+    """Every file below ``root`` with the SHA-256 of its bytes.
+
+    With ``hashes`` (updated in place), a file whose status is what it was when
+    last hashed is not read again. The status includes the change time, which
+    the kernel sets on every write and every change of the file's times and
+    which no program can set back, so a file whose bytes changed is always
+    read, whatever its modification time says.
+    """
     listing: Listing = {}
     for name, file in tree_files(root, project):
         if isinstance(file, str):
             listing[name] = file
             continue
         try:
+            status = file.stat()
+            signature = (
+                f"{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}:{status.st_ino}"
+            )
+            known = hashes.get(name) if hashes is not None else None
+            if known is not None and known[0] == signature:
+                listing[name] = known[1]
+                continue
             with file.open("rb") as stream:
                 listing[name] = hashlib.file_digest(stream, "sha256").hexdigest()
+            if hashes is not None:
+                hashes[name] = [signature, listing[name]]
         except OSError as error:
             listing[name] = f"unreadable: {error.strerror}"
     return listing
@@ -308,7 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         start_from_nothing(paths)
     recorded = recorded_state(paths)
     now = inputs(command, paths.source, paths.confdir)
-    sources = content_listing(paths.source, paths.project)
+    hashes = recorded.get("hashes")
+    hashes = hashes if isinstance(hashes, dict) else {}
+    sources = content_listing(paths.source, paths.project, hashes)
     unchanged = (
         recorded.get("clean") is True
         and all(recorded.get(key) == value for key, value in now.items())
@@ -328,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if status in COMPLETED:
         # What the extension wrote into the source tree is recorded as it left it;
         # everything else as it was when the build read it.
-        after = content_listing(paths.source, paths.project)
+        after = content_listing(paths.source, paths.project, hashes)
         for name in paths.generated():
             if name in after:
                 sources[name] = after[name]
@@ -339,6 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "clean": status == 0,
             "sources": sources,
             "outputs": output_listing(paths.html),
+            "hashes": {name: hashes[name] for name in after if name in hashes},
         }
         write_json_atomically(paths.stamp, record)
         paths.unfinished.unlink()
