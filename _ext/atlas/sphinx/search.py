@@ -64,12 +64,16 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     record = Path(app.doctreedir) / INDEXED
-    now = {"pages": _pages_state(outdir), "bundle": _bundle_state(outdir / BUNDLE)}
+    now: dict[str, object] = {"pages": _pages_state(outdir)}
     try:
-        if json.loads(record.read_text(encoding="utf-8")) == now:
-            return
+        last = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
+        last = None
+    # The bundle's files are listed only when no page changed (the usual no-op).
+    if isinstance(last, dict) and last.get("pages") == now["pages"]:
+        now["bundle"] = _bundle_state(outdir / BUNDLE)
+        if last == now:
+            return
     record.unlink(missing_ok=True)
     logger.info("indexing the site for search with Pagefind...")
     # Pagefind names its files by content and never deletes old ones: without
