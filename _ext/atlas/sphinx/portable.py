@@ -21,8 +21,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from .lineage import related_studies
+from .render import MARKDOWN
 from .studynodes import FAST_BUILDERS, page_url, study_body, study_header, view_of
-from .studyview import CITE_INTRO, Badge, Date, Inline, PageLink, Related, StudyView, WebLink
+from .studyview import CITE_INTRO, Date, Inline, PageLink, Related, StudyView, WebLink
 
 #: markdown-it node types that map one to one onto docutils node types.
 BLOCKS: dict[str, type[nodes.Element]] = {
@@ -57,8 +58,6 @@ class Located:
 
 def markdown_nodes(text: str, located: Located, first_line: int) -> list[nodes.Node]:
     """The Markdown of a card as docutils nodes, parsed as the HTML page parses it."""
-    from .render import MARKDOWN  # the one configured parser (links checked, no images)
-
     tree = SyntaxTreeNode(MARKDOWN.parse(text))
     return _convert(tree.children, located, first_line)
 
@@ -126,8 +125,8 @@ class StudyNodes:
             self.builder, self.docname, link.docname, link.anchor, nodes.Text(link.text), link.title
         )
 
-    def paragraph(self, parts: list[Inline], classes: list[str] | None = None) -> nodes.paragraph:
-        node = self.located(nodes.paragraph(classes=classes or []))
+    def paragraph(self, parts: list[Inline]) -> nodes.paragraph:
+        node = self.located(nodes.paragraph())
         for part in parts:
             node += self.inline(part)
         node.rawsource = node.astext()
@@ -157,12 +156,9 @@ class StudyNodes:
             found.append(self.located(warning))
         items = nodes.bullet_list()
         for badge in self.view.badges():
-            items += nodes.list_item("", self.paragraph(self.badge(badge)))
+            items += nodes.list_item("", self.paragraph([f"{badge.name}: ", badge.link]))
         found.append(self.located(items))
         return found
-
-    def badge(self, badge: Badge) -> list[Inline]:
-        return [f"{badge.name}: ", badge.link]
 
     def body(self, page_url: str, related: list[Related]) -> list[nodes.Node]:
         view = self.view

@@ -22,6 +22,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from ..sitebuild import output_listing
 from .data import builds_site
 
 logger = logging.getLogger(__name__)
@@ -95,23 +96,17 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
 
 def _pages_state(outdir: Path) -> str:
     """A digest of every page's path, size and time: any page written since changes it."""
-    lines = []
-    for page in sorted(outdir.rglob("*.html")):
-        if page.relative_to(outdir).parts[0] != BUNDLE:
-            status = page.stat()
-            lines.append(f"{page.relative_to(outdir)}\0{status.st_size}\0{status.st_mtime_ns}\n")
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
-
-
-def _bundle_state(bundle: Path) -> dict[str, int]:
-    """Every file of the search bundle with its size (Pagefind names files by content)."""
-    if not bundle.is_dir():
-        return {}
-    return {
-        file.relative_to(bundle).as_posix(): file.stat().st_size
-        for file in sorted(bundle.rglob("*"))
-        if file.is_file()
+    pages = {
+        name: state
+        for name, state in output_listing(outdir).items()
+        if name.endswith(".html") and not name.startswith(f"{BUNDLE}/")
     }
+    return hashlib.sha256(json.dumps(pages, sort_keys=True).encode()).hexdigest()
+
+
+def _bundle_state(bundle: Path) -> dict[str, str]:
+    """Every file of the search bundle with its size and time, as the front end lists outputs."""
+    return output_listing(bundle)
 
 
 def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:

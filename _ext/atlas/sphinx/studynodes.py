@@ -29,6 +29,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..model.record import Study
 from .data import atlas_domain
+from .render import StudyHtml
 from .studyview import PageLink, Section, StudyView
 
 logger = logging.getLogger(__name__)
@@ -99,16 +100,14 @@ def link_resolver(translator: HTML5Translator) -> Any:
 
 
 def visit_header_html(translator: HTML5Translator, node: study_header) -> None:
-    from .render import StudyHtml
-
     html = StudyHtml(view_of(translator.builder.env, node), link_resolver(translator))
     translator.body.append(html.header())
     raise nodes.SkipNode
 
 
 def visit_body_html(translator: HTML5Translator, node: study_body) -> None:
+    # Imported here: lineage reports problems through the study module, which imports this one.
     from .lineage import related_studies
-    from .render import StudyHtml
 
     builder = translator.builder
     env, config = builder.env, builder.config
