@@ -73,6 +73,32 @@ class TagFamily(Term):
     tags: tuple[Tag, ...] = ()
 
 
+@dataclass(frozen=True)
+class Measure(Term):
+    """What a structured finding measured; ``label`` is the short label beside the finding."""
+
+    family: str = ""
+    #: What "higher" and "lower" compare when it is not ME/CFS against the comparison group.
+    compares: str = ""
+    #: The published standard (and its part) the measure falls under, where one was checked.
+    standard: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureFamily(Term):
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipantRules:
+    """The numbers behind the small-sample advice and the browse page's study-size bands."""
+
+    #: A study with fewer people with ME/CFS than this is small.
+    small_sample_below: int = 30
+    #: Each number starts a size band (people with ME/CFS); the last band has no end.
+    size_bands: tuple[int, ...] = (1, 20, 50, 100, 500)
+
+
 AnyTerm = TypeVar("AnyTerm", bound=Term)
 
 
@@ -85,6 +111,9 @@ def keyed(terms: Iterable[AnyTerm]) -> dict[str, AnyTerm]:
     """
     return {term.key: term for term in terms}
 
+
+#: A measure key: it names a ledger page, so it is written like a page name.
+MEASURE_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 #: What sphinx-tags turns into one dash when it names a tag's page.
 NOT_A_WORD = re.compile(r"[\s\W]+")
@@ -117,10 +146,16 @@ class Vocabulary:
     sections: tuple[Section, ...]
     tag_families: tuple[TagFamily, ...]
     lineage: tuple[Relation, ...]
+    measure_families: tuple[MeasureFamily, ...] = ()
+    participant_rules: ParticipantRules = ParticipantRules()
 
     @property
     def tags(self) -> tuple[Tag, ...]:
         return tuple(tag for family in self.tag_families for tag in family.tags)
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(measure for family in self.measure_families for measure in family.measures)
 
     def table(self, name: str) -> dict[str, Term]:
         """The terms of one vocabulary table, keyed by what a study page writes."""
@@ -168,6 +203,8 @@ def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
         sections=reader.sections(raw),
         tag_families=reader.tag_families(raw),
         lineage=reader.terms(raw, "lineage", Relation, back_label=str),
+        measure_families=reader.measure_families(raw),
+        participant_rules=reader.participant_rules(raw),
     )
     pem_keys = {term.key for term in vocabulary.pem}
     for definition in vocabulary.case_definitions:
@@ -254,6 +291,79 @@ class _Reader:
                 )
             )
         return tuple(result)
+
+    def measure_families(self, raw: dict[str, Any]) -> tuple[MeasureFamily, ...]:
+        """The optional ``measures`` table: families, each with its measures.
+
+        Measure keys are what a finding writes, so they must be unique across
+        families and look like page names (they become ledger page addresses).
+        """
+        if raw.get("measures") is None:
+            return ()
+        families: list[MeasureFamily] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(self.entries(raw, "measures", "measures")):
+            place = f"measures[{index}]"
+            family_key = self.text(entry, "key", place)
+            if family_key in seen:
+                raise self.fail(place, f"key {family_key!r} is defined twice")
+            seen.add(family_key)
+            measures = []
+            for measure_index, item in enumerate(
+                self.entries(entry, "measures", f"{place}.measures")
+            ):
+                item_place = f"{place}.measures[{measure_index}]"
+                key = self.text(item, "key", item_place)
+                if not MEASURE_KEY.fullmatch(key):
+                    raise self.fail(
+                        item_place,
+                        f"key {key!r} must be lower-case letters, digits and single hyphens",
+                    )
+                if key in seen:
+                    raise self.fail(item_place, f"key {key!r} is defined twice")
+                seen.add(key)
+                measures.append(
+                    Measure(
+                        key=key,
+                        label=self.text(item, "label", item_place),
+                        definition=self.text(item, "definition", item_place),
+                        family=family_key,
+                        compares=" ".join(str(item.get("compares") or "").split()),
+                        standard=" ".join(str(item.get("standard") or "").split()),
+                    )
+                )
+            families.append(
+                MeasureFamily(
+                    key=family_key,
+                    label=self.text(entry, "label", place),
+                    definition=" ".join(str(entry.get("definition", "")).split()),
+                    measures=tuple(measures),
+                )
+            )
+        return tuple(families)
+
+    def participant_rules(self, raw: dict[str, Any]) -> ParticipantRules:
+        """The optional ``participants`` table: the small-sample threshold and size bands."""
+        if raw.get("participants") is None:
+            return ParticipantRules()
+        table = self.mapping(raw, "participants")
+        below = table.get("small_sample_below", ParticipantRules.small_sample_below)
+        if not isinstance(below, int) or isinstance(below, bool) or below < 1:
+            raise self.fail(
+                "participants.small_sample_below", "expected a whole number of 1 or more"
+            )
+        bands = table.get("size_bands", list(ParticipantRules.size_bands))
+        if (
+            not isinstance(bands, list)
+            or not bands
+            or not all(isinstance(b, int) and not isinstance(b, bool) and b >= 1 for b in bands)
+            or bands != sorted(set(bands))
+        ):
+            raise self.fail(
+                "participants.size_bands",
+                "expected whole numbers of 1 or more, rising, such as [1, 20, 50]",
+            )
+        return ParticipantRules(small_sample_below=below, size_bands=tuple(bands))
 
     def tag_families(self, raw: dict[str, Any]) -> tuple[TagFamily, ...]:
         families: list[TagFamily] = []
