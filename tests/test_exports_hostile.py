@@ -132,7 +132,9 @@ def records(draw: st.DrawFn, docname: str, anything: bool) -> Study:
         retraction_notice=identifier(DOI_PATTERN),
         replicates=tuple(draw(lineage)),
         follows_up=tuple(draw(lineage)),
-        history=tuple(draw(st.lists(st.tuples(dates(), hostile_text), max_size=2))),
+        history=tuple(
+            draw(st.lists(st.tuples(dates(), st.just("0" * 40), hostile_text), max_size=2))
+        ),
     )
 
 

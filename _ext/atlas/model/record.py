@@ -237,8 +237,9 @@ class Study:
     fails_to_replicate: tuple[str, ...] = ()
     follows_up: tuple[str, ...] = ()
     same_cohort: tuple[str, ...] = ()
-    #: ((date, commit subject), ...) newest first, from git when the build has it.
-    history: tuple[tuple[str, str], ...] = ()
+    #: ((date, commit id, message or ""), ...) newest first, from git when the build has it
+    #: (see :mod:`atlas.sphinx.history` for when a commit's message is kept).
+    history: tuple[tuple[str, str, str], ...] = ()
     line: int = 0
     #: File line of each option, for problems found after the page was read.
     option_lines: dict[str, int] = field(default_factory=dict)

@@ -34,6 +34,11 @@ def builds_site(app: Sphinx) -> bool:
     return app.builder.name in SITE_BUILDERS
 
 
+#: The parts of the store kept per document: purged when a page is read again, merged
+#: from parallel readers.
+PER_DOCUMENT = ("studies", "indexes", "terms", "problems")
+
+
 class AtlasDomain(Domain):
     """Holds every study record, every index placeholder and every definition anchor.
 
@@ -45,7 +50,7 @@ class AtlasDomain(Domain):
 
     name = "atlas"
     label = "ME/CFS atlas"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Study.to_dict()
         "studies": {},
@@ -53,6 +58,10 @@ class AtlasDomain(Domain):
         "indexes": {},
         # docname -> list of definition anchors the page renders
         "terms": {},
+        # docname -> [[rule code, line, message], ...] found when the page was last read
+        "problems": {},
+        # the atlas-wide findings, with a digest of the pages' identities they came from
+        "atlaswide": {},
         # index docname -> digest of what it showed when last written
         "signatures": {},
         # study docname -> digest of its lineage links when last written
@@ -66,17 +75,17 @@ class AtlasDomain(Domain):
         # Per-process state: a domain object lives for one build, its data for many.
         self._vocabulary: Vocabulary | None = None
         self._derived: dict[str, Any] = {}
-        #: docname -> ((date, subject), ...) from git, read once per build.
-        self.history: dict[str, tuple[tuple[str, str], ...]] = {}
+        #: docname -> ((date, commit, message), ...) from git, read once per build.
+        self.history: dict[str, tuple[tuple[str, str, str], ...]] = {}
 
     def clear_doc(self, docname: str) -> None:
         self._forget()
-        for key in ("studies", "indexes", "terms"):
+        for key in PER_DOCUMENT:
             self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         self._forget()
-        for key in ("studies", "indexes", "terms"):
+        for key in PER_DOCUMENT:
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -139,6 +148,16 @@ class AtlasDomain(Domain):
     def has_anchor(self, docname: str, anchor: str) -> bool:
         """Whether a page defines this vocabulary anchor (only guide pages define any)."""
         return anchor in self.data["terms"].get(docname, ())
+
+    def add_problem(self, docname: str, code: str, line: int, message: str) -> None:
+        """Keep a problem found while reading a page, to report it again while the page
+        is not re-read (:mod:`atlas.sphinx.problems`)."""
+        self.data["problems"].setdefault(docname, []).append([code, line, message])
+
+    def problems(self) -> dict[str, list[list[Any]]]:
+        """Page docname -> the ``[code, line, message]`` found when it was last read."""
+        problems: dict[str, list[list[Any]]] = self.data["problems"]
+        return problems
 
     def swap(self, name: str, value: T) -> T | None:
         """Keep what pages showed when last written (``signatures``, ``lineage``,

@@ -156,7 +156,8 @@ class StudyNodes:
             found.append(self.located(warning))
         items = nodes.bullet_list()
         for badge in self.view.badges():
-            items += nodes.list_item("", self.paragraph([f"{badge.name}: ", badge.link]))
+            parts = [f"{badge.text}. {badge.definition} ", badge.link]
+            items += nodes.list_item("", self.paragraph(parts))
         found.append(self.located(items))
         return found
 
@@ -199,11 +200,15 @@ class StudyNodes:
         rows: list[tuple[str, nodes.Node]] = [
             (name, self.paragraph(value)) for name, value in self.view.metadata()
         ]
-        revisions = self.view.revisions()
+        revisions = self.view.revisions(self.builder.config.atlas_repository_url)
         if revisions:
             items = nodes.enumerated_list()
-            for date, subject in revisions:
-                items += nodes.list_item("", self.paragraph([date, f": {subject}"]))
+            for revision in revisions:
+                when: Inline = revision.date
+                if revision.change:
+                    when = WebLink(revision.date.text, revision.change)
+                message = f": {revision.message}" if revision.message else ""
+                items += nodes.list_item("", self.paragraph([when, message]))
             rows.append(("Revisions", items))
         found = self.located(nodes.definition_list())
         for name, value in rows:

@@ -31,6 +31,7 @@ from .studyview import (
     Inline,
     PageLink,
     Related,
+    Revision,
     StudyView,
     WebLink,
 )
@@ -115,11 +116,25 @@ class StudyHtml:
         return self.retraction_banner() + self.badges()
 
     def badges(self) -> str:
+        """Each badge a disclosure: a tap, a click or Enter shows its definition in place.
+
+        ``<details>`` needs no script and is announced as a button that is
+        expanded or collapsed; the definition ends with a link to more.
+        """
         parts = []
         for badge in self.view.badges():
             css = f"sd-badge atlas-badge atlas-{badge.kind}-{escape(badge.key.lower())}"
-            parts.append(self.link(badge.link, f'<span class="{css}">{escape(badge.label)}</span>'))
-        return f'<p class="atlas-badges" aria-label="Classification">{" ".join(parts)}</p>'
+            name, _, value = badge.text.partition(": ")
+            parts.append(
+                f'<details class="atlas-badge-more"><summary class="{css}">'
+                f'<span class="atlas-badge-name">{escape(name)}:</span> {escape(value)}</summary>'
+                f'<p class="atlas-badge-definition">{escape(badge.definition)} '
+                f"{self.link(badge.link)}</p></details>"
+            )
+        return (
+            '<div class="atlas-badges" role="group" aria-label="Classification">'
+            f"{''.join(parts)}</div>"
+        )
 
     def retraction_banner(self) -> str:
         """Above everything else on a retracted paper's page; empty for other studies."""
@@ -143,7 +158,7 @@ class StudyHtml:
         parts += [
             self.related(related),
             self.tags(),
-            self.card("metadata", "Metadata", self.metadata()),
+            self.card("metadata", "Metadata", self.metadata(repository)),
             self.citations(page_url),
             self.pem_explainer(),
             self.actions(repository, branch, source, page_url),
@@ -187,13 +202,11 @@ class StudyHtml:
         )
         return f'<div class="atlas-tags"><h2 class="rubric">Tags</h2>\n{lines}</div>'
 
-    def metadata(self) -> str:
+    def metadata(self, repository: str) -> str:
         rows = [(name, "".join(map(self.inline, value))) for name, value in self.view.metadata()]
-        revisions = self.view.revisions()
+        revisions = self.view.revisions(repository)
         if revisions:
-            items = "".join(
-                f"<li>{date_html(date.iso)}: {escape(subject)}</li>" for date, subject in revisions
-            )
+            items = "".join(map(revision_html, revisions))
             rows.append(("Revisions", f'<ol class="atlas-history">{items}</ol>'))
         items = "".join(f"<dt>{name}</dt><dd><p>{value}</p></dd>" for name, value in rows)
         return f'<dl class="atlas-metadata">{items}</dl>\n'
@@ -226,6 +239,20 @@ class StudyHtml:
             f'<p class="atlas-actions">{escape(ACTIONS_INTRO)} '
             f'{self.inline(report)}<span class="atlas-sep"> · </span>{self.inline(edit)}</p>'
         )
+
+
+def revision_html(revision: Revision) -> str:
+    """A change as its date, linked to the change when the repository is known, and its message."""
+    when = date_html(revision.date.iso)
+    if revision.change:
+        when = external_html(revision.change, when, "See this change in the repository")
+    message = f": {escape(revision.message)}" if revision.message else ""
+    return f"<li>{when}{message}</li>"
+
+
+def external_html(url: str, inner: str, title: str) -> str:
+    """A link to another site around ``inner``, HTML already escaped."""
+    return f'<a {EXTERNAL} href="{escape(url)}" title="{escape(title)}">{inner}</a>'
 
 
 def date_html(iso: str) -> str:

@@ -12,6 +12,7 @@ escapes it), links name their target and the renderer makes the address.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -68,9 +69,37 @@ class Badge:
     key: str
     #: The vocabulary label (with the level's code for evidence levels).
     label: str
-    #: What the classification is, said in words ("Evidence level").
+    #: What the classification is, said in words ("Evidence").
     name: str
+    #: Where the value is explained, with words that say so (shown under the definition).
     link: PageLink
+    #: What the value means, from the vocabulary, to read in place.
+    definition: str
+
+    @property
+    def text(self) -> str:
+        """What the badge says: its name and value ("Evidence: E3 preliminary")."""
+        return badge_text(self.name, self.label)
+
+
+def badge_text(name: str, label: str) -> str:
+    """A badge's words: what it is, then its value without repeating the name.
+
+    "PEM required" becomes "PEM: required" and "Higher confidence" becomes
+    "Confidence: higher", so the confidence "Preliminary" no longer reads like
+    the evidence level "E3 Preliminary" beside it. Capitalised words are
+    lowered; codes and abbreviations ("E3", "RCT") keep their capitals.
+    """
+    value = label
+    if value.lower().startswith(name.lower() + " "):
+        value = value[len(name) + 1 :]
+    elif value.lower().endswith(" " + name.lower()):
+        value = value[: -len(name) - 1]
+    words = [
+        "-".join(part.lower() if part[1:].islower() else part for part in word.split("-"))
+        for word in value.split(" ")
+    ]
+    return f"{name}: {' '.join(words)}"
 
 
 class Section(NamedTuple):
@@ -116,6 +145,17 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One change to a study page: when, the address of the change, and what it was."""
+
+    date: Date
+    #: The commit's diff of this page in the repository; empty without a repository.
+    change: str
+    #: Empty unless the commit's message is about this page.
+    message: str
+
+
+@dataclass(frozen=True)
 class Citation:
     key: str
     label: str
@@ -124,7 +164,7 @@ class Citation:
 
 #: (vocabulary table, badge kind, what the badge is) in the order badges are shown.
 BADGES = (
-    ("evidence_levels", "evidence", "Evidence level"),
+    ("evidence_levels", "evidence", "Evidence"),
     ("confidence", "confidence", "Confidence"),
     ("pem", "pem", "PEM"),
     ("designs", "design", "Design"),
@@ -136,6 +176,8 @@ CITE_INTRO = (
     "mean this page's reading of it."
 )
 ACTIONS_INTRO = "Spotted an error in this entry?"
+#: Where the pages (Sphinx's source folder) are in the repository.
+SOURCE_FOLDER = "source/"
 
 
 class StudyView:
@@ -165,6 +207,13 @@ class StudyView:
             return PageLink(text, f"{self.tags_dir}/{key}", "", term.definition)
         return PageLink(text, self.guide, term_anchor(table, key), term.definition)
 
+    @staticmethod
+    def more_about(table: str, key: str, name: str) -> str:
+        """The words of the link under a badge's definition, which say where it leads."""
+        if table == "evidence_levels":
+            return f"All studies at {key}"
+        return f"All {name if name.isupper() else name.lower()} values explained"
+
     def retraction(self) -> Retraction | None:
         study = self.study
         if not study.retracted:
@@ -190,7 +239,8 @@ class StudyView:
                 continue
             term = self.vocabulary.term(table, key)
             label = f"{term.key} {term.label}" if table == "evidence_levels" else term.label
-            badges.append(Badge(kind, key, label, name, self.term_link(table, key, label)))
+            link = self.term_link(table, key, self.more_about(table, key, name))
+            badges.append(Badge(kind, key, label, name, link, term.definition))
         return badges
 
     def byline(self) -> list[Inline]:
@@ -251,8 +301,19 @@ class StudyView:
             rows.append(("Last updated", [Date(study.last_updated)]))
         return rows
 
-    def revisions(self) -> list[tuple[Date, str]]:
-        return [(Date(date), subject) for date, subject in self.study.history]
+    def revisions(self, repository: str) -> list[Revision]:
+        """The changes to this page, newest first, each linked to its diff in the repository.
+
+        The message is empty unless it is about this page (see :mod:`atlas.sphinx.history`).
+        """
+        path = f"{SOURCE_FOLDER}{self.study.docname}.md"
+        anchor = hashlib.sha256(path.encode("utf-8")).hexdigest()
+        repository = repository.rstrip("/")
+        revisions = []
+        for date, commit, message in self.study.history:
+            change = f"{repository}/commit/{commit}#diff-{anchor}" if repository else ""
+            revisions.append(Revision(Date(date), change, message))
+        return revisions
 
     def citations(self, page_url: str) -> list[Citation]:
         """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line."""
@@ -277,5 +338,5 @@ class StudyView:
             fields["url"] = page_url
         return [
             WebLink("Report an error", f"{repository}/issues/new?{urlencode(fields)}"),
-            WebLink("Edit this page", f"{repository}/edit/{branch}/source/{source}"),
+            WebLink("Edit this page", f"{repository}/edit/{branch}/{SOURCE_FOLDER}{source}"),
         ]
