@@ -48,8 +48,8 @@ def test_the_text_builder_writes_every_part_of_the_seed_study(site):
         assert f"\n{heading}\n===" in text, heading
         assert " ".join(sentence.split()) in flat, heading
     for part in (
-        "Evidence level: E3 Preliminary",
-        "PEM: PEM unclear",
+        "Evidence: E3 preliminary. An early signal",
+        "PEM: unclear. The paper does not say",
         "Daniels J, Wearden AJ · Behavioural and Cognitive Psychotherapy · 2011",
         "Symptom: Fatigue",
         "10.1017/S1352465810000792",
@@ -104,7 +104,7 @@ def test_latex_and_man_typeset_the_study(site, builder, setting, output):
     written = (site.output_of(builder) / output).read_text(encoding="utf-8")
     for heading in card_texts(SEED):
         assert heading.upper() in written.upper(), heading
-    assert "Evidence level: E3 Preliminary" in written
+    assert "Evidence: E3 preliminary" in written
 
 
 def test_the_epub_passes_epubcheck_and_holds_the_studies(site):
@@ -120,7 +120,7 @@ def test_the_epub_passes_epubcheck_and_holds_the_studies(site):
     for web_only in ("search.xhtml", "browse.xhtml", "sitemap.xml", "studies.json"):
         assert web_only not in names
     page = zipfile.ZipFile(book).read(f"studies/{SEED}.xhtml").decode()
-    assert "Quick summary" in page and "Evidence level: " in page
+    assert "Quick summary" in page and "Evidence: E3 preliminary" in page
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_parts_come_in_reading_order(built):
     site, _ = built
     article = site.html(ALPHA).select_one("article[role=main]")
     parts = [
-        article.select_one("p.atlas-badges"),
+        article.select_one("div.atlas-badges"),
         article.select_one("h1"),
         article.select_one("p.atlas-byline"),
         *article.select("div.atlas-card:not(.atlas-card-metadata)"),
@@ -54,19 +54,25 @@ def test_parts_come_in_reading_order(built):
 
 def test_badge_row_names_level_confidence_pem_design_peer_review_and_review(built):
     site, _ = built
-    badges = site.html(ALPHA).select("p.atlas-badges a")
-    assert [badge.get_text() for badge in badges] == [
-        "E1 Replicated",
-        "Moderate confidence",
-        "PEM required",
-        "RCT",
-        "Peer-reviewed",
-        "Community draft",
+    badges = site.html(ALPHA).select("div.atlas-badges > details")
+    # Each badge says what it is, and none reads like another.
+    assert [badge.summary.get_text() for badge in badges] == [
+        "Evidence: E1 replicated",
+        "Confidence: moderate",
+        "PEM: required",
+        "Design: RCT",
+        "Peer review: peer-reviewed",
+        "Atlas review: community draft",
     ]
-    assert badges[0]["href"] == "../evidence/e1.html"
-    assert badges[2]["href"] == "../how-the-atlas-works.html#pem-required"
-    # Each badge carries its one-line definition as a tooltip.
-    assert badges[0]["title"] == "Replicated human evidence from multiple independent studies."
+    # Its definition is in the page, inside the disclosure, with a link to more.
+    definition = badges[0].select_one("p.atlas-badge-definition")
+    assert definition.get_text().startswith(
+        "Replicated human evidence from multiple independent studies. All studies at E1"
+    )
+    assert definition.a["href"] == "../evidence/e1.html"
+    assert badges[2].a["href"] == "../how-the-atlas-works.html#pem-required"
+    assert badges[2].a.get_text() == "All PEM values explained"
+    assert not badges[0].has_attr("open")
 
 
 def test_title_and_byline_show_three_authors_then_et_al(built):
