@@ -95,7 +95,9 @@ def test_labels_and_their_order_come_from_the_vocabulary(built):
     site, _ = built
     index = load(site)
     vocabulary = load_vocabulary(site.srcdir / "vocabulary.yaml")
-    assert index["level"] == [[t.key, t.label] for t in vocabulary.evidence_levels]
+    # Levels come strongest findings first, definitions and guidelines after them.
+    assert index["level"] == [[t.key, t.label] for t in vocabulary.levels_findings_first]
+    assert [key for key, _ in index["level"]] == ["E1", "E2", "E3", "E0"]
     assert index["pem"] == [[t.key, t.label] for t in vocabulary.pem]
     assert index["design"] == [[t.key, t.label] for t in vocabulary.designs]
     assert [tag[:2] for tag in index["tag"]] == [[t.key, t.short_label] for t in vocabulary.tags]

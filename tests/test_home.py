@@ -40,13 +40,14 @@ def test_build_is_clean(built):
     assert build.warning_lines() == []
 
 
-def test_levels_are_counted_strongest_first_and_link_to_browse(built):
+def test_levels_are_counted_strongest_findings_first_and_link_to_browse(built):
     site, _ = built
+    # Definitions and guidelines (E0) are not findings: they come after the weakest finding.
     assert count_rows(site, "Evidence level") == [
-        ("E0 Consensus", "1", {"level": ["E0"]}),
         ("E1 Replicated", "1", {"level": ["E1"]}),
         ("E2 Single study", "1", {"level": ["E2"]}),
         ("E3 Preliminary", "1", {"level": ["E3"]}),
+        ("E0 Consensus", "1", {"level": ["E0"]}),
     ]
     total = site.html("index").select_one(".atlas-glance-total")
     assert total.get_text(" ", strip=True).startswith("The atlas holds 4 studies.")

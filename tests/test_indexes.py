@@ -59,17 +59,32 @@ def test_level_rows_link_to_the_study_pages(built):
     assert link["href"] == "../studies/alpha-2020-first-fixture.html"
 
 
-def test_level_overview_counts_every_level_strongest_first(built):
+def test_level_overview_counts_findings_strongest_first_and_definitions_apart(built):
     site, _ = built
     page = site.html("evidence")
-    table = [[td.get_text(strip=True) for td in tr.select("td")] for tr in page.select("tbody tr")]
-    assert [(row[0], row[2]) for row in table] == [
-        ("E0 Consensus", "1 study"),
-        ("E1 Replicated", "1 study"),
-        ("E2 Single study", "1 study"),
-        ("E3 Preliminary", "1 study"),
+    tables = [
+        [(tr.select("td")[0].get_text(strip=True), tr.select("td")[2].get_text()) for tr in t]
+        for t in (table.select("tbody tr") for table in page.select("table.atlas-levels"))
     ]
+    assert tables == [
+        [
+            ("E1 Replicated", "1 study"),
+            ("E2 Single study", "1 study"),
+            ("E3 Preliminary", "1 study"),
+        ],
+        [("E0 Consensus", "1 study")],
+    ]
+    # The second table sits under its own heading.
+    heading = page.select_one("h2.atlas-levels-group")
+    assert heading.get_text() == "Definitions and guidelines"
+    assert heading.find_next("table") is page.select("table.atlas-levels")[1]
     assert "4 studies in the atlas" in page.get_text()
+
+
+def test_a_level_of_definitions_says_on_its_page_that_it_holds_no_findings(built):
+    site, _ = built
+    assert "They are not findings" in site.html("evidence/e0").get_text()
+    assert "They are not findings" not in site.html("evidence/e1").get_text()
 
 
 def test_tag_page_lists_tagged_studies_newest_first(built):
@@ -94,7 +109,7 @@ def test_tag_overview_groups_by_family_with_counts(built):
     site, _ = built
     page = site.html("tags")
     families = [h.get_text() for h in page.select("article h2.rubric")]
-    assert families == ["Symptom", "Topic", "Method Flag"]
+    assert families == ["Symptom", "Topic", "Population", "Method Flag"]
     items = [li.get_text(strip=True) for li in page.select("ul.atlas-tag-counts li")]
     assert "Fatigue(2)" in items
     assert "Small Sample(1)" in items

@@ -193,13 +193,16 @@ def test_no_match_says_what_to_do(page, served):
     assert query_of(page) == {}
 
 
-def test_sort_by_level_puts_the_strongest_first(page, served):
-    open_browse(page, served)
+def test_sort_by_level_puts_the_strongest_findings_first(page, served):
+    open_browse(page, served, "?level=E0,E1,E3")
     page.get_by_label("Sort").select_option("level")
     badges = page.locator("#atlas-browse-list .atlas-badge").all_text_contents()
-    levels = [badge.split()[0] for badge in badges]
-    assert levels == sorted(levels)
-    assert query_of(page) == {"sort": ["level"]}
+    levels = [re.search(r"E\d", badge)[0] for badge in badges]
+    # Findings strongest first; definitions and guidelines (E0) after the weakest finding.
+    rank = ["E1", "E2", "E3", "E0"]
+    assert levels == sorted(levels, key=rank.index)
+    assert levels[0] == "E1" and levels[-1] == "E0"
+    assert query_of(page) == {"level": ["E1,E3,E0"], "sort": ["level"]}
 
 
 def test_a_retracted_study_is_flagged_in_the_list(page, served):
@@ -219,7 +222,7 @@ def test_keyboard_reaches_every_control_and_leaves_the_page(page, served):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Space")
-    assert query_of(page) == {"level": ["E0"]}
+    assert query_of(page) == {"level": ["E1"]}
     # Tab on through the form and the list; focus must get out to the footer.
     seen = set()
     for _ in range(200):

@@ -35,6 +35,15 @@ class Term:
 
 
 @dataclass(frozen=True)
+class EvidenceLevel(Term):
+    """A level of evidence; ``group`` names the levels shown apart from the findings."""
+
+    #: Empty for a level of the findings ladder; else the heading it is shown under
+    #: ("Definitions and guidelines"), after every level of findings.
+    group: str = ""
+
+
+@dataclass(frozen=True)
 class ReviewStatus(Term):
     needs_reviewer: bool = False
 
@@ -135,7 +144,7 @@ def tag_slug(name: str) -> str:
 class Vocabulary:
     path: str
     digest: str
-    evidence_levels: tuple[Term, ...]
+    evidence_levels: tuple[EvidenceLevel, ...]
     confidence: tuple[Term, ...]
     pem_explainer: str
     pem: tuple[Term, ...]
@@ -152,6 +161,19 @@ class Vocabulary:
     @property
     def tags(self) -> tuple[Tag, ...]:
         return tuple(tag for family in self.tag_families for tag in family.tags)
+
+    @property
+    def levels_findings_first(self) -> tuple[EvidenceLevel, ...]:
+        """The findings ladder strongest first, then the levels shown apart (in file order).
+
+        "Strongest first" means the strongest findings: definitions, guidelines
+        and consensus statements say what the illness is or how to care for it;
+        they are not findings, so they come after the weakest finding.
+        """
+        levels = self.evidence_levels
+        return tuple(level for level in levels if not level.group) + tuple(
+            level for level in levels if level.group
+        )
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -192,7 +214,7 @@ def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
     vocabulary = Vocabulary(
         path=path,
         digest=hashlib.sha256(data).hexdigest(),
-        evidence_levels=reader.terms(raw, "evidence_levels", Term),
+        evidence_levels=reader.terms(raw, "evidence_levels", EvidenceLevel, group=str),
         confidence=reader.terms(raw, "confidence", Term),
         pem_explainer=reader.text(pem, "explainer", "pem"),
         pem=reader.terms(pem, "values", Term, where="pem.values"),

@@ -39,7 +39,8 @@ def browse_index(
     """
     uris = [uri_of[study.docname] for study in studies]
     prefix, suffix = _shared_ends(uris)
-    levels = _positions(vocabulary.evidence_levels)
+    # Strongest findings first: the browse page sorts levels by position.
+    levels = _positions(vocabulary.levels_findings_first)
     pems = _positions(vocabulary.pem)
     designs = _positions(vocabulary.designs)
     tags = _positions(vocabulary.tags)
@@ -65,7 +66,7 @@ def browse_index(
     return {
         "format": FORMAT,
         "url": {"prefix": prefix, "suffix": suffix},
-        "level": [[term.key, term.label] for term in vocabulary.evidence_levels],
+        "level": [[term.key, term.label] for term in vocabulary.levels_findings_first],
         "pem": [[term.key, term.label] for term in vocabulary.pem],
         "design": [[term.key, term.label] for term in vocabulary.designs],
         "families": [[family.key, family.label] for family in vocabulary.tag_families],

@@ -13,7 +13,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..model.vocabulary import CaseDefinition, Relation, Section, Term, Vocabulary
+from ..model.vocabulary import (
+    CaseDefinition,
+    EvidenceLevel,
+    Relation,
+    Section,
+    Term,
+    Vocabulary,
+)
 from .data import LEVELS_DIR, atlas_domain, term_anchor
 
 logger = logging.getLogger(__name__)
@@ -63,6 +70,10 @@ class VocabularyDirective(SphinxDirective):
                 result.append(rubric)
                 result.append(nodes.paragraph(text=family.definition))
                 result.append(self._terms("tags", family.tags, vocabulary, anchors))
+        elif table == "evidence_levels":
+            # In the order every page shows them: the strongest findings first.
+            levels = vocabulary.levels_findings_first
+            result.append(self._terms(table, levels, vocabulary, anchors))
         else:
             result.append(self._terms(table, getattr(vocabulary, table), vocabulary, anchors))
         atlas_domain(self.env).add_terms(self.env.docname, anchors)
@@ -115,6 +126,8 @@ def _description(term: Term, vocabulary: Vocabulary) -> str:
         return f"{'Required' if term.required else 'Optional'}. {term.definition}"
     if isinstance(term, Relation):
         return f"{term.definition} The other page shows it as \u201c{term.back_label}\u201d."
+    if isinstance(term, EvidenceLevel) and term.group:
+        return f"{term.definition} Not a finding: shown apart, under \u201c{term.group}\u201d."
     return term.definition
 
 

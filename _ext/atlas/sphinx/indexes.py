@@ -26,7 +26,7 @@ from ..model.atlaswide import Identity, duplicate_problems
 from ..model.identifiers import doi_url
 from ..model.record import Study
 from ..model.rules import Problem, Rule
-from ..model.vocabulary import Vocabulary
+from ..model.vocabulary import Vocabulary, keyed
 from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE, generated_pages
 from . import home, rows
 from .data import LEVELS_DIR, AtlasDomain, atlas_domain, builds_site
@@ -200,9 +200,17 @@ class IndexRenderer:
         self.home = home.HomeHtml(vocabulary, browse, self._link, chart=builds_site(app))
 
     def level(self, found: list[rows.Row], key: str) -> str:
-        level = self.vocabulary.term("evidence_levels", key)
+        level = keyed(self.vocabulary.evidence_levels)[key]
+        apart = (
+            f'<p class="atlas-level-apart">{escape(level.group)}: these documents define the '
+            "illness or advise on care. They are not findings, so the atlas shows them "
+            "apart from the levels of findings, and after them.</p>\n"
+            if level.group
+            else ""
+        )
         return (
             f'<p class="atlas-definition">{escape(level.definition)}</p>\n'
+            + apart
             + self._count(found, "at this level")
             + self._studies(found, show_level=False)
         )
@@ -216,17 +224,30 @@ class IndexRenderer:
         )
 
     def levels(self, found: list[rows.Row], key: str) -> str:
-        cells = []
+        """The findings ladder, strongest first; then each group of levels apart, under its name."""
+        groups: dict[str, list[list[str]]] = {}
         counts = _typed(found, rows.CountRow)
+        levels = keyed(self.vocabulary.evidence_levels)
         for row in counts:
-            level = self.vocabulary.term("evidence_levels", str(row.key))
+            level = levels[str(row.key)]
             link = self._link(f"{LEVELS_DIR}/{level.key.lower()}", f"{level.key} {level.label}")
             flag = f" ({row.retracted:,} retracted)" if row.retracted else ""
-            cells.append([link, escape(level.definition), f"{count_phrase(row.total)}{flag}"])
+            row_cells = [link, escape(level.definition), f"{count_phrase(row.total)}{flag}"]
+            groups.setdefault(level.group, []).append(row_cells)
         total = sum(row.total for row in counts)
-        return f"<p>{count_phrase(total)} in the atlas, strongest level first.</p>\n" + table(
-            ["Level", "What it means", "Studies"], cells, "atlas-levels"
-        )
+        headers = ["Level", "What it means", "Studies"]
+        parts = [
+            f"<p>{count_phrase(total)} in the atlas. Levels of findings, strongest first:</p>",
+            table(headers, groups.pop("", []), "atlas-levels"),
+        ]
+        for group, cells in groups.items():
+            parts += [
+                f'<h2 class="rubric atlas-levels-group">{escape(group)}</h2>',
+                "<p>Not findings: documents that define the illness or advise on care, "
+                "shown apart.</p>",
+                table(headers, cells, "atlas-levels"),
+            ]
+        return "\n".join(parts)
 
     def tags(self, found: list[rows.Row], key: str) -> str:
         counts = {str(row.key): row.total for row in _typed(found, rows.CountRow)}

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary
+from . import synthesis
 
 #: How many recently updated studies the home page lists.
 RECENT = 6
@@ -64,7 +65,15 @@ class RetractionRow(NamedTuple):
     notice: str | None
 
 
-Row = StudyRow | CountRow | RetractionRow
+Row = (
+    StudyRow
+    | CountRow
+    | RetractionRow
+    | synthesis.LedgerRow
+    | synthesis.MapCell
+    | synthesis.Glance
+    | synthesis.MeasureCount
+)
 RowMaker = Callable[[list[Study], Vocabulary, str], list[Row]]
 
 
@@ -86,7 +95,7 @@ def levels(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
     retracted = Counter(s.evidence for s in studies if s.retracted)
     return [
         CountRow(term.key, counts[term.key], retracted[term.key])
-        for term in vocabulary.evidence_levels
+        for term in vocabulary.levels_findings_first
     ]
 
 
@@ -110,6 +119,12 @@ def _counts(field: str, table: str) -> RowMaker:
         return [CountRow(term.key, counts[term.key]) for term in vocabulary.table(table).values()]
 
     return rows
+
+
+def level_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+    """How many studies each level has: the strongest findings first, definitions last."""
+    counts = Counter(study.evidence for study in studies)
+    return [CountRow(term.key, counts[term.key]) for term in vocabulary.levels_findings_first]
 
 
 def years(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
@@ -137,9 +152,14 @@ ROWS: dict[str, RowMaker] = {
     "levels": levels,
     "tags": tags,
     # The home page's overview (drawn by atlas.sphinx.home).
-    "level-counts": _counts("evidence", "evidence_levels"),
+    "level-counts": level_counts,
     "pem-counts": _counts("pem", "pem"),
     "design-counts": _counts("design", "designs"),
     "years": years,
     "recent": recent,
+    # The evidence across studies (atlas.sphinx.synthesis, drawn by atlas.sphinx.ledger).
+    "measure": synthesis.ledger,
+    "measures": synthesis.measure_counts,
+    "evidence-map": synthesis.evidence_map,
+    "tag-glance": synthesis.glance,
 }
