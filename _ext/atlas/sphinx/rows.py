@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary
-from . import synthesis
 
 #: How many recently updated studies the home page lists.
 RECENT = 6
@@ -65,15 +64,7 @@ class RetractionRow(NamedTuple):
     notice: str | None
 
 
-Row = (
-    StudyRow
-    | CountRow
-    | RetractionRow
-    | synthesis.LedgerRow
-    | synthesis.MapCell
-    | synthesis.Glance
-    | synthesis.MeasureCount
-)
+Row = StudyRow | CountRow | RetractionRow
 RowMaker = Callable[[list[Study], Vocabulary, str], list[Row]]
 
 
@@ -157,9 +148,4 @@ ROWS: dict[str, RowMaker] = {
     "design-counts": _counts("design", "designs"),
     "years": years,
     "recent": recent,
-    # The evidence across studies (atlas.sphinx.synthesis, drawn by atlas.sphinx.ledger).
-    "measure": synthesis.ledger,
-    "measures": synthesis.measure_counts,
-    "evidence-map": synthesis.evidence_map,
-    "tag-glance": synthesis.glance,
 }
