@@ -3,6 +3,8 @@
 The site's sources are in source/; run `make html` from this folder.
 """
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,3 +82,16 @@ sitemap_excludes = ["404.html", "search.html"]
 # The 404 page (source/404.md) is served at any depth: its links start from the site's
 # root path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+
+# -- Link previews: Open Graph and Twitter tags ---------------------------------------
+# sphinxext-opengraph writes them on every page; a study page gives it its own title,
+# summary and type (atlas.sphinx.metadata). Its picture cards need matplotlib and would
+# draw one image per page, so they are off; its import says so on standard output
+# when matplotlib is missing, which would add a line to every build's report.
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
+
+extensions += ["sphinxext.opengraph"]
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary" />']

@@ -113,7 +113,7 @@ def live_markup(page: Page, known_inline: set[str]) -> list[str]:
         if tag.name == "meta" and (tag.get("http-equiv") or "").lower() == "refresh":
             found.append(f"{page.name}: <meta http-equiv=refresh>")
         inline = tag.name in ("script", "style") and not tag.get("src")
-        if inline and tag.get_text() not in known_inline:
+        if inline and tag.get_text() not in known_inline and not _is_data_block(tag):
             found.append(f"{page.name}: inline <{tag.name}> {tag.get_text()[:60]!r}")
         if tag.name == "script" and tag.get("src") and not _is_site_asset(page, tag["src"]):
             found.append(f"{page.name}: <script src={tag['src']!r}>")
@@ -122,6 +122,17 @@ def live_markup(page: Page, known_inline: set[str]) -> list[str]:
     if raw_scripts != len(page.soup.find_all("script")):
         found.append(f"{page.name}: {raw_scripts} '<script' in the text, parsed differently")
     return found
+
+
+def _is_data_block(tag) -> bool:
+    """A JSON-LD script element that holds valid JSON: browsers never run it."""
+    if tag.name != "script" or (tag.get("type") or "").lower() != "application/ld+json":
+        return False
+    try:
+        json.loads(tag.get_text())
+    except ValueError:
+        return False
+    return True
 
 
 def inline_code(page: Page) -> set[str]:

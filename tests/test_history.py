@@ -180,3 +180,12 @@ def test_the_log_is_read_as_git_writes_it():
         "studies/one": (("2025-03-04", "a" * 40, ""), ("2025-02-03", "b" * 40, "Fix one")),
         "studies/two": (("2025-03-04", "a" * 40, ""),),
     }
+
+
+def test_a_long_history_keeps_the_newest_changes_and_the_first():
+    log = "".join(
+        f"\x1e2025-01-{day:02d}\x1f{day:040d}\x1fEdit\x1f\x1f\n\nsource/studies/one.md\n"
+        for day in range(9, 0, -1)
+    )
+    dates = [date for date, _, _ in history.parse_log(log, "source/")["studies/one"]]
+    assert dates == ["2025-01-09", "2025-01-08", "2025-01-07", "2025-01-06", "2025-01-01"]

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
+import extruct
+import lxml.html
 import pytest
 from atlas.model.page import HIDDEN_LINE_BREAKS, page_lines
 from conftest import FIXTURE_NAMES, fixture_study, new_site
@@ -288,6 +290,32 @@ def test_a_payload_in_the_title_and_journal_is_shown_as_text(built, payload):
     expected = shown(payload.text)
     assert expected in shown(page.select_one("article h1").get_text())
     assert expected in shown(page.select_one("p.atlas-byline").get_text())
+
+
+def letters(text: str) -> str:
+    """:func:`shown` text with every character a head cannot hold as it is read as a space."""
+    kept = "".join(c if c.isprintable() and c != "\ufffd" else " " for c in text)
+    return " ".join(shown(kept).split())
+
+
+@pytest.mark.parametrize("payload", SINGLE_LINE, ids=lambda payload: payload.name)
+def test_a_payload_reaches_the_heads_metadata_as_text(built, payload):
+    """Meta tags, Open Graph and JSON-LD hold the title and journal as text, read back whole."""
+    site, _ = built
+    text = (site.outdir / "studies" / f"inject-{payload.name}.html").read_text("utf-8")
+    head = lxml.html.fromstring(text).find("head")
+    found = extruct.extract(
+        text, base_url="https://example.org/", syntaxes=["json-ld", "opengraph"], uniform=True
+    )
+    (entry,) = found["json-ld"]
+    (graph,) = found["opengraph"]
+    meta = {tag.get("name"): tag.get("content") for tag in head.iter("meta") if tag.get("name")}
+    expected = letters(payload.text)
+    for title in (entry["headline"], entry["about"]["name"], graph["og:title"]):
+        assert expected in letters(title)
+    assert expected in letters(meta["citation_title"])
+    assert letters(meta["citation_journal_title"]) == expected
+    assert letters(entry["about"]["isPartOf"]["name"]) == expected
 
 
 def test_a_hostile_file_name_is_reported_and_its_page_left_out(built):

@@ -29,6 +29,7 @@ from .history import setup_history
 from .indexes import setup_indexes
 from .lineage import setup_lineage
 from .links import setup_links
+from .metadata import setup_metadata
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import setup_search
@@ -63,6 +64,7 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_forking,
     setup_downloads,
     setup_feeds,
+    setup_metadata,  # before sphinxext-opengraph reads the page's fields
     setup_furniture,
     setup_whats_new,
 )

@@ -35,7 +35,7 @@ from sphinx.environment import BuildEnvironment
 from ..model.citation import one_line
 from .data import atlas_domain
 
-#: How many changes a study page lists.
+#: How many changes a study page lists: the newest, and the one that added the page.
 HISTORY_LENGTH = 5
 STUDIES = "studies"
 #: The trailer that describes a change to one page of a commit that changed several.
@@ -121,10 +121,19 @@ def parse_log(output: str, prefix: str) -> dict[str, History]:
             message = described.get(docname.removeprefix(f"{STUDIES}/"), "")
             if not message and files == [name]:
                 message = subject
-            revisions = history.setdefault(docname, [])
-            if len(revisions) < HISTORY_LENGTH:
-                revisions.append((date, commit, one_line(message).strip()))
-    return {docname: tuple(revisions) for docname, revisions in history.items()}
+            history.setdefault(docname, []).append((date, commit, one_line(message)))
+    return {docname: _shortened(revisions) for docname, revisions in history.items()}
+
+
+def _shortened(revisions: list[Revision]) -> History:
+    """The newest changes and, always last, the commit that added the page.
+
+    The feeds and the page's structured data date the entry from its first
+    commit, so that one is kept however long the history is.
+    """
+    if len(revisions) <= HISTORY_LENGTH:
+        return tuple(revisions)
+    return (*revisions[: HISTORY_LENGTH - 1], revisions[-1])
 
 
 def _described_pages(trailers: str) -> dict[str, str]:
