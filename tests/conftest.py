@@ -15,7 +15,7 @@ from sphinx.testing.util import SphinxTestApp
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GENERATED = ("tags", "evidence")
+GENERATED = ("tags", "evidence", "measures")
 
 # The test site uses the project's own conf.py, templates and vocabulary, with its own pages.
 # (conf.py names its templates relative to itself, which here is the test site's folder.)

@@ -14,6 +14,7 @@ from ..model.slug import page_name
 from ..model.sources import (
     LEVELS_FOLDER,
     MARKDOWN_SETTINGS,
+    MEASURES_FOLDER,
     Kind,
     Layout,
     SourceFile,
@@ -99,7 +100,7 @@ class Project:
         return Layout(
             source=self.source,
             repository=self.root,
-            generated=(LEVELS_FOLDER, settings["tags_output_dir"]),
+            generated=(LEVELS_FOLDER, settings["tags_output_dir"], MEASURES_FOLDER),
             excluded=(*settings["exclude_patterns"], *settings["templates_path"]),
             page_suffixes=(suffixes,) if isinstance(suffixes, str) else tuple(suffixes),
         )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .findings import labels, normal_direction, normal_measure, written_label
 from .identifiers import clean_doi, clean_pmid
 from .page import find_blocks
+from .participants import ParticipantsError, parse_participants
 from .record import FIELDS, FIELDS_BY_NAME, Field
-from .studyblock import FENCE_LINE, HEADING_LINE, OPTION_LINE
+from .studyblock import FENCE_LINE, HEADING_LINE, OPTION_LINE, parse_block
 from .vocabulary import Vocabulary, tag_slug
 
 ORDER = {spec.name: index for index, spec in enumerate(FIELDS)}
@@ -36,7 +38,8 @@ def fix_text(text: str, vocabulary: Vocabulary) -> tuple[str, list[Change]]:
         body = _body_start(lines, start + 1, end)
         options, option_changes = _fix_options(lines[start + 1 : body], start + 2, vocabulary)
         headings = _fix_headings(lines, body, end, vocabulary)
-        changes += option_changes + headings
+        relabelled = _fix_finding_labels(lines, body, end, vocabulary)
+        changes += option_changes + headings + relabelled
         lines[start + 1 : body] = options
     changes += _fix_file_end(text, lines)
     return "\n".join(lines) + "\n", sorted(changes, key=lambda change: change.line)
@@ -115,6 +118,8 @@ def clean_value(spec: Field | None, value: str, vocabulary: Vocabulary) -> str:
         return clean_pmid(value)
     if spec.kind == "names":
         return "; ".join(" ".join(name.split()) for name in value.split(";") if name.strip())
+    if spec.name == "participants":
+        return _standard_participants(value) or " ".join(value.split())
     if spec.table is None:
         return " ".join(value.split())
     keys = _keys_by_spelling(vocabulary, spec.table)
@@ -158,6 +163,38 @@ def _fix_headings(lines: list[str], first: int, end: int, vocabulary: Vocabulary
         if label is not None and text != f"## {label}":
             lines[index] = f"## {label}"
             changes.append(Change(index + 1, f"heading {text.strip()!r} became '## {label}'"))
+    return changes
+
+
+def _standard_participants(written: str) -> str | None:
+    """Participants in their standard spelling, or None when they cannot be read."""
+    try:
+        return parse_participants(written).written
+    except ParticipantsError:
+        return None
+
+
+def _fix_finding_labels(
+    lines: list[str], first: int, end: int, vocabulary: Vocabulary
+) -> list[Change]:
+    """Finding labels in standard spelling, when every part of the label can only mean one thing.
+
+    ``[CPET day2 VO2 peak: Reduced]`` becomes ``[cpet-day2-vo2-peak: lower]``; a
+    label with an unknown measure or direction is left for the checker to report.
+    """
+    block = parse_block(lines[first:end], first + 1, vocabulary)
+    changes = []
+    for label in labels(block):
+        measure = normal_measure(label.measure, vocabulary)
+        direction = normal_direction(label.direction)
+        participants = _standard_participants(label.participants) if label.participants else ""
+        if measure is None or direction is None or participants is None:
+            continue
+        standard = f"[{written_label(measure, direction, participants)}]"
+        index = label.line - 1
+        if standard != label.written:
+            lines[index] = lines[index].replace(label.written, standard, 1)
+            changes.append(Change(label.line, f"finding label {label.written} became {standard}"))
     return changes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .findings import Finding
 from .rules import Rule
 from .vocabulary import Vocabulary
 
@@ -83,6 +84,13 @@ FIELDS: tuple[Field, ...] = (
     Field("confidence", "choice", True, "preliminary", table="confidence"),
     Field("pem", "choice", True, "unclear", table="pem"),
     Field("case-definition", "choices", True, "not-stated", table="case_definitions"),
+    Field(
+        "participants",
+        "text",
+        False,
+        "22 ME/CFS; 10 healthy controls",
+        what="groups such as '22 ME/CFS; 10 healthy controls' (see atlas.model.participants)",
+    ),
     Field("peer-review", "choice", True, "peer-reviewed", table="peer_review"),
     Field("review", "choice", True, "community-draft", table="review_status"),
     Field("reviewed-by", "names", False, "Surname, Given", what="reviewers"),
@@ -237,6 +245,10 @@ class Study:
     fails_to_replicate: tuple[str, ...] = ()
     follows_up: tuple[str, ...] = ()
     same_cohort: tuple[str, ...] = ()
+    #: The ``:participants:`` option in its standard spelling (:mod:`atlas.model.participants`).
+    participants: str | None = None
+    #: The structured findings of "Observed findings", in page order.
+    findings: tuple[Finding, ...] = ()
     #: ((date, commit id, message or ""), ...) newest first, from git when the build has it
     #: (see :mod:`atlas.sphinx.history` for when a commit's message is kept).
     history: tuple[tuple[str, str, str], ...] = ()
@@ -257,6 +269,7 @@ class Study:
                 name = spec.name.replace("-", "_")
                 values[name] = tuple(values.get(name, ()))
         values["invalid"] = tuple(values.get("invalid", ()))
+        values["findings"] = tuple(Finding(*finding) for finding in values.get("findings", ()))
         values["history"] = tuple(tuple(revision) for revision in values.get("history", ()))
         return cls(**values)
 

@@ -226,6 +226,38 @@ HELP: dict[Rule, RuleHelp] = {
         "A guide page inserts another file, or shows or links a file outside the repository.",
         "Copy the text into the page, or put the file in `source/` and point to it there.",
     ),
+    Rule.BAD_PARTICIPANTS: RuleHelp(
+        "The participants cannot be read: a number without a kind, a kind without a number, "
+        "an unknown kind, a group given twice, or studies pooled on a primary study.",
+        "Write each group as a number and a kind, separated by semicolons, such as "
+        "`22 ME/CFS; 10 healthy controls`. Kinds: ME/CFS, healthy controls, "
+        "other illness (name), studies pooled; or `no comparison group`.",
+    ),
+    Rule.SMALL_SAMPLE_MISMATCH: RuleHelp(
+        "The 'Small Sample' flag and the number of people with ME/CFS disagree.",
+        "Check the number. Below the threshold in `source/vocabulary.yaml` "
+        "(`participants: small_sample_below`) add the flag; at or above it, remove it.",
+    ),
+    Rule.UNKNOWN_MEASURE: RuleHelp(
+        "A finding's label names a measure that is not in the atlas vocabulary.",
+        "Use a measure key the message suggests, or add the measure under `measures` in "
+        "`source/vocabulary.yaml`.",
+    ),
+    Rule.UNKNOWN_DIRECTION: RuleHelp(
+        "A finding's label gives a direction the atlas does not count.",
+        "Write higher, lower, no difference or mixed after the colon, such as `[vo2-peak: lower]`.",
+    ),
+    Rule.NONSTANDARD_SPELLING: RuleHelp(
+        "A finding's label or the participants are written in another spelling than the "
+        "standard one.",
+        "Write the spelling the message shows. `atlas check --fix` does this.",
+    ),
+    Rule.CERTAINTY_WORDING: RuleHelp(
+        "A finding uses GRADE's wording for a more certain result than the study's design and "
+        "evidence level support.",
+        "Use the phrase the message suggests, such as 'may result in' or 'the evidence is "
+        "very uncertain about'.",
+    ),
 }
 
 

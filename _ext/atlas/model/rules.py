@@ -100,6 +100,18 @@ class Rule(Enum):
     UNTRUSTED_MARKUP = ("ATLAS093", "untrusted-markup")
     # Inserting a file, or showing one from outside the repository, publishes unreviewed text.
     FILE_INSERTION = ("ATLAS094", "file-insertion")
+    # Participant numbers are data readers filter and compare; a part that cannot be read is lost.
+    BAD_PARTICIPANTS = ("ATLAS100", "bad-participants")
+    # The "Small Sample" flag and the stated number of people with ME/CFS should tell one story.
+    SMALL_SAMPLE_MISMATCH = ("ATLAS101", "small-sample-mismatch", Severity.WARNING)
+    # A finding's measure names its ledger page; an unknown one would send readers nowhere.
+    UNKNOWN_MEASURE = ("ATLAS102", "unknown-measure")
+    # Ledgers count directions; a direction outside the four cannot be counted.
+    UNKNOWN_DIRECTION = ("ATLAS103", "unknown-direction")
+    # One spelling per measure, direction and kind keeps the source easy to search and compare.
+    NONSTANDARD_SPELLING = ("ATLAS104", "nonstandard-spelling")
+    # GRADE's phrases promise a certainty; the study's design and level must be able to carry it.
+    CERTAINTY_WORDING = ("ATLAS105", "certainty-wording", Severity.WARNING)
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.code = code

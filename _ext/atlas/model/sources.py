@@ -46,6 +46,8 @@ STUDIES = "studies"
 #: Where the extension writes evidence-level pages (``atlas.sphinx.data.LEVELS_DIR``; a
 #: test keeps the two equal, as this module cannot import the Sphinx side).
 LEVELS_FOLDER = "evidence"
+#: Where the extension writes a ledger page per measure (``atlas.sphinx.findingview``).
+MEASURES_FOLDER = "measures"
 #: The one suffix the site reads pages from. Sphinx matches suffixes case-sensitively, so
 #: ``x.MD`` was silently never read; here it is a located error instead.
 PAGE_SUFFIX = ".md"
@@ -79,7 +81,7 @@ class Layout:
     #: The repository's root; no page may read a file outside it.
     repository: Path
     #: Folders below ``source`` that the extension writes itself.
-    generated: Collection[str] = (LEVELS_FOLDER, "tags")
+    generated: Collection[str] = (LEVELS_FOLDER, "tags", MEASURES_FOLDER)
     #: ``exclude_patterns`` and ``templates_path`` of ``conf.py`` (Sphinx leaves both out).
     excluded: tuple[str, ...] = ()
     #: The suffixes Sphinx reads pages from (``source_suffix``).

@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .findings import check_findings
 from .identifiers import (
     DOI_PREFIX,
     TRAILING_PUNCTUATION,
@@ -26,11 +27,12 @@ from .identifiers import (
     pmid_key,
 )
 from .markup import markup_problems
+from .participants import check_participants
 from .record import EARLIEST_YEAR, FIELDS, FIELDS_BY_NAME, Field, Study, study_schema
 from .rules import Problem, Rule
 from .studyblock import StudyBlock
 from .vocabulary import Vocabulary, keyed, suggest
-from .wording import wording_problems
+from .wording import certainty_problems, wording_problems
 
 LIST_MARKERS = ("- ", "* ", "+ ")
 ASCII_DIGITS = frozenset("0123456789")
@@ -129,9 +131,26 @@ def check_block(
         # A date that has not come yet is left out, so no page, index or feed shows it.
         invalid.add(name)
         del valid[name]
+    if "participants" in valid:
+        participants, found = check_participants(
+            valid["participants"],
+            lines["participants"],
+            valid.get("design"),
+            tuple(valid.get("tags", ())),
+            vocabulary,
+        )
+        problems += found
+        if participants is None:
+            invalid.add("participants")
+            del valid["participants"]
+        else:
+            valid["participants"] = participants
+    findings, found = check_findings(block, vocabulary, valid.get("design"))
+    problems += found
     problems += _section_problems(block, vocabulary)
     problems += markup_problems(block)
     problems += wording_problems(block, vocabulary, valid.get("design"), valid.get("evidence"))
+    problems += certainty_problems(block, vocabulary, valid.get("design"), valid.get("evidence"))
     fields: dict[str, Any] = {}
     for spec in FIELDS:
         value = valid.get(spec.name)
@@ -139,6 +158,7 @@ def check_block(
     study = Study(
         docname=docname,
         **{**fields, "title": fields["title"] or "", "journal": fields["journal"] or ""},
+        findings=findings,
         line=block.line,
         option_lines={name: option.line for name, option in block.options.items()},
         invalid=tuple(sorted(invalid | skipped | missing)),

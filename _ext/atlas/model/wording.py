@@ -160,3 +160,86 @@ def _supported(vocabulary: Vocabulary) -> str:
         f"{' or '.join(labels)} pages at {' or '.join(sorted(levels))}"
         for levels, labels in by_levels.items()
     )
+
+
+# -- certainty wording (GRADE) ----------------------------------------------------------
+
+#: GRADE's four levels of certainty, weakest first, each with the phrase GRADE gives it
+#: for stating a result (Santesso and others, J Clin Epidemiol 2020, guideline 26).
+CERTAINTY_PHRASES = (
+    ("very low", "the evidence is very uncertain about"),
+    ("low", "may result in"),
+    ("moderate", "likely results in"),
+    ("high", "results in"),
+)
+#: The policy: the most certainty a study can carry, by evidence level, as an index into
+#: CERTAINTY_PHRASES; designs that test a treatment by chance or pool studies earn one more.
+CERTAINTY_BY_LEVEL = {"E0": 2, "E1": 2, "E2": 1, "E3": 0}
+STRONG_DESIGNS = frozenset({"rct", "meta-analysis"})
+#: Sections that state results: where a certainty phrase makes a claim.
+CERTAINTY_SECTIONS = frozenset({"summary", "findings", "conclusions"})
+CERTAINTY_PHRASE = re.compile(
+    r"\b(?:(?P<very>very uncertain)|(?:(?P<hedge>may|might|could|likely|probably)\s+"
+    r"(?:not\s+)?)?(?:results?|leads?)\s+in)\b"
+)
+
+
+def supported_certainty(design: str | None, evidence: str | None) -> int | None:
+    """The highest GRADE certainty (index into CERTAINTY_PHRASES) a study supports."""
+    if design is None or evidence not in CERTAINTY_BY_LEVEL:
+        return None
+    level = CERTAINTY_BY_LEVEL[evidence]
+    if design in STRONG_DESIGNS and level >= 1:
+        level += 1
+    return level
+
+
+def certainty_problems(
+    block: StudyBlock, vocabulary: Vocabulary, design: str | None, evidence: str | None
+) -> list[Problem]:
+    """Advice where GRADE's wording claims more certainty than the study can carry.
+
+    "results in" is GRADE's phrase for high certainty, "likely results in" for
+    moderate, "may result in" for low and "very uncertain" for very low. An
+    observational study at E2 supports low certainty at most, so "results in"
+    on its page is advice to write "may result in" instead.
+    """
+    supported = supported_certainty(design, evidence)
+    if supported is None:
+        return []
+    problems = []
+    for section in _sections(block):
+        if section.key not in CERTAINTY_SECTIONS:
+            continue
+        for match in CERTAINTY_PHRASE.finditer(section.text.lower()):
+            claimed = _claimed_certainty(match)
+            if claimed <= supported:
+                continue
+            line, column = section.locate(match.start())
+            phrase = " ".join(match[0].split())
+            name, wording = CERTAINTY_PHRASES[claimed][0], CERTAINTY_PHRASES[supported][1]
+            designs = vocabulary.table("designs")
+            what = designs[design].label if design in designs else design
+            problems.append(
+                Problem(
+                    Rule.CERTAINTY_WORDING,
+                    line,
+                    f"'{phrase}' is GRADE's wording for {name} certainty, but this page is "
+                    f"{what} at {evidence}, which supports "
+                    f"{CERTAINTY_PHRASES[supported][0]} certainty at most. Write "
+                    f"'{wording}' instead.",
+                    column,
+                )
+            )
+    return problems
+
+
+def _claimed_certainty(match: re.Match[str]) -> int:
+    if match["very"]:
+        return 0
+    hedge = match["hedge"]
+    if hedge in ("may", "might", "could"):
+        return 1
+    if hedge in ("likely", "probably"):
+        return 2
+    return 3

@@ -30,8 +30,11 @@ from ..model.vocabulary import Vocabulary, keyed
 from ..sitebuild import GENERATED_MANIFEST, GENERATED_NOTE, generated_pages
 from . import home, rows
 from .data import LEVELS_DIR, AtlasDomain, atlas_domain, builds_site
+from .findingview import MEASURES_DIR
+from .ledger import SynthesisHtml
 from .render import RETRACTED_FLAG, count_phrase, date_html, external, internal, table
 from .study import warn
+from .synthesis import Glance, LedgerRow, MapCell, MeasureCount
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +76,12 @@ def write_index_pages(app: Sphinx) -> None:
         f"{level.key.lower()}.md": _page(f"{level.key} {level.label}", "level", level.key)
         for level in vocabulary.evidence_levels
     }
-    tags = {f"{tag.key}.md": _page(tag.label, "tag", tag.key) for tag in vocabulary.tags}
+    tags = {f"{tag.key}.md": _tag_page(tag.label, tag.key) for tag in vocabulary.tags}
+    measures = {f"{m.key}.md": _page(m.label, "measure", m.key) for m in vocabulary.measures}
     written = [
         *_sync_folder(app, LEVELS_DIR, levels),
         *_sync_folder(app, app.config.tags_output_dir, tags),
+        *_sync_folder(app, MEASURES_DIR, measures),
     ]
     # The build front end (atlas.sitebuild) records these pages as the build left
     # them, rather than as inputs a contributor wrote. Pages the last build wrote
@@ -89,6 +94,11 @@ def write_index_pages(app: Sphinx) -> None:
     manifest = Path(app.doctreedir, GENERATED_MANIFEST)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps(sorted(written), indent=0), encoding="utf-8")
+
+
+def _tag_page(title: str, key: str) -> str:
+    """A tag's page: its evidence at a glance (atlas.sphinx.synthesis), then its studies."""
+    return _page(title, "tag-glance", key) + f"\n```{{atlas-index}} tag {key}\n```\n"
 
 
 def _page(title: str, kind: str, key: str) -> str:
@@ -198,6 +208,7 @@ class IndexRenderer:
             else None
         )
         self.home = home.HomeHtml(vocabulary, browse, self._link, chart=builds_site(app))
+        self.synthesis = SynthesisHtml(vocabulary, self._link, browse, self.tags_dir)
 
     def level(self, found: list[rows.Row], key: str) -> str:
         level = keyed(self.vocabulary.evidence_levels)[key]
@@ -280,6 +291,18 @@ class IndexRenderer:
     def years(self, found: list[rows.Row], key: str) -> str:
         return self.home.years(_typed(found, rows.CountRow))
 
+    def measure(self, found: list[rows.Row], key: str) -> str:
+        return self.synthesis.ledger(_typed(found, LedgerRow), key)
+
+    def measures(self, found: list[rows.Row], key: str) -> str:
+        return self.synthesis.measure_list(_typed(found, MeasureCount), key)
+
+    def evidence_map(self, found: list[rows.Row], key: str) -> str:
+        return self.synthesis.evidence_map(_typed(found, MapCell), key)
+
+    def tag_glance(self, found: list[rows.Row], key: str) -> str:
+        return self.synthesis.glance(_typed(found, Glance), key)
+
     def recent(self, found: list[rows.Row], key: str) -> str:
         return self.home.recent(_typed(found, rows.StudyRow))
 
@@ -331,7 +354,16 @@ class IndexRenderer:
         return internal(self.builder.get_relative_uri(self.docname, docname), escape(text))
 
 
-RowType = TypeVar("RowType", rows.StudyRow, rows.CountRow, rows.RetractionRow)
+RowType = TypeVar(
+    "RowType",
+    rows.StudyRow,
+    rows.CountRow,
+    rows.RetractionRow,
+    LedgerRow,
+    MapCell,
+    Glance,
+    MeasureCount,
+)
 
 
 def _typed(found: list[rows.Row], kind: type[RowType]) -> list[RowType]:

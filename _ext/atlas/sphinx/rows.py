@@ -10,11 +10,12 @@ in the renderers and still serialise as plain lists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary
+from . import synthesis
 
 #: How many recently updated studies the home page lists.
 RECENT = 6
@@ -64,7 +65,15 @@ class RetractionRow(NamedTuple):
     notice: str | None
 
 
-Row = StudyRow | CountRow | RetractionRow
+Row = (
+    StudyRow
+    | CountRow
+    | RetractionRow
+    | synthesis.LedgerRow
+    | synthesis.MapCell
+    | synthesis.Glance
+    | synthesis.MeasureCount
+)
 RowMaker = Callable[[list[Study], Vocabulary, str], list[Row]]
 
 
@@ -135,6 +144,15 @@ def recent(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
     return [StudyRow.of(s, with_update=True) for s in latest]
 
 
+def _rows_of(make: Callable[[list[Study], Vocabulary, str], Sequence[Row]]) -> RowMaker:
+    """A maker of one kind of row, as a maker of index rows."""
+
+    def rows(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Row]:
+        return list(make(studies, vocabulary, key))
+
+    return rows
+
+
 #: Every kind of ``{atlas-index}``, with the function that makes its rows.
 ROWS: dict[str, RowMaker] = {
     "retractions": retractions,
@@ -148,4 +166,9 @@ ROWS: dict[str, RowMaker] = {
     "design-counts": _counts("design", "designs"),
     "years": years,
     "recent": recent,
+    # The evidence across studies (atlas.sphinx.synthesis, drawn by atlas.sphinx.ledger).
+    "measure": _rows_of(synthesis.ledger),
+    "measures": _rows_of(synthesis.measure_counts),
+    "evidence-map": _rows_of(synthesis.evidence_map),
+    "tag-glance": _rows_of(synthesis.glance),
 }

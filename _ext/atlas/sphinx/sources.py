@@ -39,6 +39,7 @@ from sphinx.util import logging
 from ..model.rules import Problem, Rule, Severity
 from ..model.sources import (
     MARKDOWN_SETTINGS,
+    MEASURES_FOLDER,
     STUDIES,
     Layout,
     SourceFile,
@@ -71,7 +72,7 @@ def source_layout(app: Sphinx, config: Config) -> Layout:
     return Layout(
         source=source,
         repository=confdir if inside else source.parent,
-        generated=(LEVELS_DIR, config.tags_output_dir),
+        generated=(LEVELS_DIR, config.tags_output_dir, MEASURES_FOLDER),
         excluded=(*config.exclude_patterns, *config.templates_path),
         page_suffixes=tuple(config.source_suffix),
     )
@@ -89,7 +90,7 @@ def untrusted_guide(config: Config, docname: str) -> bool:
     the generated folders hold only what the extension writes.
     """
     folder = docname.split("/", 1)[0] if "/" in docname else ""
-    generated = folder in (LEVELS_DIR, config.tags_output_dir)
+    generated = folder in (LEVELS_DIR, config.tags_output_dir, MEASURES_FOLDER)
     return folder != STUDIES and not generated and docname not in config.atlas_trusted_pages
 
 

@@ -30,6 +30,7 @@ from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block, today
 from .data import atlas_domain
+from .findingview import findings_section
 from .render import MARKDOWN
 from .studynodes import study_parts
 from .studyview import Section
@@ -97,7 +98,9 @@ def study_nodes(
     metadata["orphan"] = True
 
     sections = [
-        Section(spec.key, text.text, text.text_line, MARKDOWN.render(text.text))
+        findings_section(text, study.findings, vocabulary)
+        if spec.key == "findings"
+        else Section(spec.key, text.text, text.text_line, MARKDOWN.render(text.text))
         for spec in vocabulary.sections
         if (text := block.sections.get(spec.key)) is not None and text.text
     ]

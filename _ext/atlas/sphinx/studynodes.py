@@ -29,6 +29,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..model.record import Study
 from .data import atlas_domain
+from .findingview import measure_links
 from .render import StudyHtml
 from .studyview import PageLink, Section, StudyView
 
@@ -112,16 +113,16 @@ def visit_body_html(translator: HTML5Translator, node: study_body) -> None:
     builder = translator.builder
     env, config = builder.env, builder.config
     docname = builder.current_docname
-    html = StudyHtml(view_of(env, node), link_resolver(translator))
-    translator.body.append(
-        html.body(
-            config.atlas_repository_url.rstrip("/"),
-            config.atlas_repository_branch,
-            node["source_file"],
-            page_url(config.html_baseurl, docname),
-            related_studies(env, docname),
-        )
+    href = link_resolver(translator)
+    html = StudyHtml(view_of(env, node), href)
+    body = html.body(
+        config.atlas_repository_url.rstrip("/"),
+        config.atlas_repository_branch,
+        node["source_file"],
+        page_url(config.html_baseurl, docname),
+        related_studies(env, docname),
     )
+    translator.body.append(measure_links(body, lambda target: href(PageLink("", target))))
     raise nodes.SkipNode
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from ..model import citation
 from ..model.identifiers import doi_url
+from ..model.participants import participants_of
 from ..model.record import Study
 from ..model.vocabulary import Vocabulary, keyed
 from .data import LEVELS_DIR, term_anchor
@@ -248,6 +249,10 @@ class StudyView:
         parts: list[Inline] = [text for text in (study.byline_authors, study.journal) if text]
         if study.year:
             parts.append(str(study.year))
+        # Who took part, in words ("22 people with ME/CFS, 10 healthy controls").
+        participants = participants_of(study.participants)
+        if participants is not None:
+            parts.append(participants.in_words)
         if study.doi:
             parts.append(WebLink(f"doi:{study.doi}", doi_url(study.doi)))
         return parts

@@ -1,0 +1,250 @@
+"""Participants, structured findings, results ledgers, the evidence map and tag summaries, built."""
+
+from __future__ import annotations
+
+import pytest
+from atlas.model.vocabulary import load_vocabulary
+from cases import BASE
+from conftest import SOURCE, new_site
+
+VOCABULARY = load_vocabulary(SOURCE / "vocabulary.yaml")
+
+MEASURE = "cpet-day2-vo2-peak"
+EXERCISE_TAG = "topic-exercise-physiology"
+
+
+def study(
+    surname: str,
+    year: int,
+    number: int,
+    findings: list[str],
+    *,
+    participants: str = "",
+    pem: str = "required",
+    case_definition: str = "ccc",
+    evidence: str = "E2",
+    design: str = "observational",
+    tags: str = EXERCISE_TAG,
+    extra: str = "",
+) -> str:
+    """A valid study page with the given facts, built from the shared base page."""
+    text = (
+        BASE.replace("Alpha fixture: a randomised trial", f"{surname} study {number}")
+        .replace("Alpha, Anna B; Beta, Carl; Gamma, Dana; Delta, Erik", f"{surname}, Ann")
+        .replace(":year: 2020", f":year: {year}")
+        .replace("fixture.alpha", f"fixture.ledger{number}")
+        .replace(":pmid: 90000001", f":pmid: {91000000 + number}")
+        .replace(":design: rct", f":design: {design}")
+        .replace(":evidence: E1", f":evidence: {evidence}")
+        .replace(":pem: required", f":pem: {pem}")
+        .replace(":case-definition: ccc", f":case-definition: {case_definition}")
+        .replace(
+            ":tags: symptom-fatigue, method-flag-small-sample",
+            f":tags: {tags}" + (f"\n:participants: {participants}" if participants else ""),
+        )
+        .replace(":updated: 2026-03-01", ":updated: 2026-03-01" + (f"\n{extra}" if extra else ""))
+    )
+    bullets = "\n".join(findings) or "- A plain finding."
+    return text.replace(
+        "- The first finding of alpha-2020-first-fixture.\n"
+        "- The second finding of alpha-2020-first-fixture.",
+        bullets,
+    )
+
+
+def ledger_studies() -> dict[str, str]:
+    return {
+        "kilo-2019-first-test": study(
+            "Kilo",
+            2019,
+            1,
+            [f"- [{MEASURE}: lower] Peak oxygen use fell on the second day."],
+            participants="22 ME/CFS; 10 healthy controls",
+            tags=f"{EXERCISE_TAG}, method-flag-small-sample",
+        ),
+        "lima-2020-second-test": study(
+            "Lima",
+            2020,
+            2,
+            [f"- [{MEASURE}: lower] It fell again in a new group."],
+            participants="51 ME/CFS; 40 healthy controls",
+            evidence="E1",
+            extra=":replicates: kilo-2019-first-test",
+        ),
+        "mike-2021-third-test": study(
+            "Mike",
+            2021,
+            3,
+            [
+                f"- [{MEASURE}: no difference | 15 ME/CFS; 15 healthy controls] No fall "
+                "was seen in this part of the study.",
+                "- A plain bullet stays a plain bullet.",
+            ],
+            participants="40 ME/CFS; 30 healthy controls",
+            pem="not-required",
+            case_definition="fukuda",
+            extra=":fails-to-replicate: kilo-2019-first-test",
+        ),
+        "november-2022-immune-cells": study(
+            "November",
+            2022,
+            4,
+            ["- [nk-cell-cytotoxicity: lower] Killer cells killed fewer target cells."],
+            tags="topic-immune-system",
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    site = new_site(tmp_path_factory.mktemp("ledger"), ledger_studies())
+    build = site.build()
+    return site, build
+
+
+def test_the_pages_build_without_warnings(built):
+    _, build = built
+    assert build.warning_lines() == []
+
+
+def test_a_study_page_states_its_participants_and_labels_its_findings(built):
+    site, _ = built
+    page = site.html("studies/kilo-2019-first-test")
+    assert "22 people with ME/CFS, 10 healthy controls" in page.select_one(".atlas-byline").text
+    label = page.select_one("#findings a.atlas-finding-label")
+    assert label.get_text() == "VO2peak, day 2: lower"
+    assert label["href"] == f"../measures/{MEASURE}.html"
+    item = label.find_parent("li")
+    assert item.get_text().endswith("Peak oxygen use fell on the second day.")
+    assert "[" not in item.get_text()
+
+
+def test_a_finding_on_part_of_a_study_says_which_part(built):
+    site, _ = built
+    page = site.html("studies/mike-2021-third-test")
+    items = page.select("#findings li")
+    assert items[0].select_one(".atlas-finding-scope").get_text() == (
+        "(15 people with ME/CFS, 15 healthy controls)"
+    )
+    assert items[1].select_one(".atlas-finding-label") is None
+
+
+def test_the_ledger_sums_up_and_splits_by_pem(built):
+    site, _ = built
+    page = site.html(f"measures/{MEASURE}")
+    assert page.select_one("h1").get_text().startswith("VO2peak, day 2")
+    summary = page.select_one(".atlas-ledger-summary").get_text()
+    assert summary == (
+        "Lower in 2 studies, no difference in 1. Of the 2 that required PEM, both found it lower."
+    )
+    split = [li.get_text() for li in page.select(".atlas-ledger-pem li")]
+    assert split == [
+        "PEM required (2 studies): lower in 2 studies",
+        "PEM not required or unclear (1 study): no difference in 1 study",
+    ]
+    rows = page.select("table.atlas-ledger-table tbody tr")
+    assert [row.select("td")[0].a.get_text() for row in rows] == [
+        "Mike study 3",
+        "Lima study 2",
+        "Kilo study 1",
+    ]
+    mike = [cell.get_text() for cell in rows[0].select("td")]
+    assert mike[2:8] == [
+        "no difference",
+        "15 people with ME/CFS, 15 healthy controls",
+        "Fukuda / CDC criteria (1994)",
+        "PEM not required",
+        "E2",
+        "Observational",
+    ]
+    assert mike[8] == "Fails to replicate"
+    assert rows[2].select("td")[8].get_text() == "Not replicated by, Replicated by"
+
+
+def test_the_ledger_chart_is_accessible_svg(built):
+    site, _ = built
+    svg = site.html(f"measures/{MEASURE}").select_one("figure.atlas-ledger-chart svg")
+    assert svg["role"] == "img"
+    assert svg.select_one("title").get_text() == "VO2peak, day 2: direction by study size"
+    assert "3 findings" in svg.select_one("desc").get_text()
+    dots = svg.select("circle")
+    assert len(dots) == 3
+    assert sum("atlas-dot-pem" in dot["class"] for dot in dots) == 2
+
+
+def test_a_measure_without_findings_says_so(built):
+    site, _ = built
+    page = site.html("measures/fatigue-score")
+    assert "No study in the atlas has a structured finding" in page.text
+
+
+def test_the_evidence_map_shows_every_cell_and_links_to_browse(built):
+    site, _ = built
+    page = site.html("evidence-map")
+    table = page.select_one("table.atlas-evidence-map")
+    headers = [th.get_text() for th in table.select("thead th")]
+    assert headers[:3] == ["Topic", "Exercise testing", "Immune system"]
+    rows = {tr.th.get_text(): tr.select("td") for tr in table.select("tbody tr")}
+    # Every topic tag has a row, empty ones too.
+    assert len(rows) == sum(tag.family == "topic" for tag in VOCABULARY.tags)
+    exercise = rows["Exercise Physiology"][0]
+    assert exercise.a.get_text() == "3 studies"
+    assert exercise.a["href"] == f"browse.html?tag={EXERCISE_TAG}&family=exercise"
+    details = [span.get_text() for span in exercise.select(".atlas-map-detail")]
+    assert details == ["best E1", "67% PEM required"]
+    assert rows["Exercise Physiology"][1].get_text() == "·No studies"
+    assert rows["Immune System"][1].a.get_text() == "1 study"
+    ledgers = {a.get_text(): a["href"] for a in page.select(".atlas-measure-list a")}
+    assert ledgers["VO2peak, day 2"] == f"measures/{MEASURE}.html"
+
+
+def test_a_tag_page_opens_with_the_evidence_at_a_glance(built):
+    site, _ = built
+    page = site.html(f"tags/{EXERCISE_TAG}")
+    glance = page.select_one("section.atlas-glance")
+    assert glance.h2.get_text() == "At a glance: 3 studies"
+    assert "E1 Replicated 1, E2 Single study 2" in glance.get_text()
+    measured = [li.get_text() for li in glance.select(".atlas-glance-measures li")]
+    assert measured == ["VO2peak, day 2: lower in 2 studies, no difference in 1"]
+    chains = [li.get_text(" ", strip=True) for li in glance.select(".atlas-glance-chains li")]
+    assert chains == [
+        "Lima study 2 replicates Kilo study 1",
+        "Mike study 3 fails to replicate Kilo study 1",
+    ]
+    # The list of studies follows the summary.
+    assert glance.find_next("table", class_="atlas-study-table") is not None
+
+
+def test_changing_one_finding_rewrites_exactly_the_pages_that_show_it(tmp_path):
+    site = new_site(tmp_path, ledger_studies())
+    assert site.build().warning_lines() == []
+    path = site.srcdir / "studies" / "mike-2021-third-test.md"
+    path.write_text(
+        path.read_text().replace(f"[{MEASURE}: no difference |", f"[{MEASURE}: lower |"),
+        encoding="utf-8",
+    )
+    build = site.build()
+    assert build.warning_lines() == []
+    # The map's cell (3 studies, best E1, 2 of 3 with PEM) and the measure list are unchanged.
+    assert build.written == {
+        "studies/mike-2021-third-test",
+        f"measures/{MEASURE}",
+        f"tags/{EXERCISE_TAG}",
+    }
+    summary = site.html(f"measures/{MEASURE}").select_one(".atlas-ledger-summary").get_text()
+    assert summary.startswith("Lower in 3 studies.")
+    # A new measure for a study moves it into another map cell: the map is rewritten too.
+    path.write_text(
+        path.read_text().replace(f"[{MEASURE}: lower |", "[nk-cell-count: higher |"),
+        encoding="utf-8",
+    )
+    build = site.build()
+    # Sphinx also rewrites "index", whose toctree holds the changed map page.
+    assert build.written == {
+        "studies/mike-2021-third-test",
+        f"measures/{MEASURE}",
+        "measures/nk-cell-count",
+        f"tags/{EXERCISE_TAG}",
+        "evidence-map",
+        "index",
+    }
