@@ -19,7 +19,7 @@ CHROMIUM  := /usr/bin/chromium
 EPUBCHECK := /usr/share/java/epubcheck.jar
 SUDO      := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: html strict serve test lint bench clean browser release epub
+.PHONY: html strict serve test lint bench clean browser release epub check fix new vocabulary
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,21 @@ html: $(STAMP)  ## Build the site into _build/html.
 
 strict: $(STAMP)  ## Build with every warning treated as an error, as CI does.
 	$(SITEBUILD) -- -W --keep-going -n
+
+# The contributor's commands, without activating .venv. FILES narrows check and fix to some
+# pages (all by default); FROM is the export for new; FAMILY narrows vocabulary to one family.
+check: $(STAMP)  ## Check the study pages with every rule, in seconds: make check [FILES=...]
+	$(BIN)/atlas check $(FILES)
+
+fix: $(STAMP)  ## Safe clean-ups (option order, DOI form, renamed tags): make fix [FILES=...]
+	$(BIN)/atlas check --fix $(FILES)
+
+new: $(STAMP)  ## A study page from a PubMed, RIS or BibTeX export: make new FROM=file
+	@test -n "$(FROM)" || { echo "Name the export: make new FROM=path/to/citations.nbib"; exit 2; }
+	$(BIN)/atlas new --from "$(FROM)"
+
+vocabulary: $(STAMP)  ## Tag and design keys with their meanings: make vocabulary [FAMILY=topic]
+	$(BIN)/atlas vocabulary $(if $(FAMILY),--family $(FAMILY))
 
 # The ePub for e-ink readers: the studies, indexes and guide pages, without the web-only pages.
 epub: $(STAMP) $(EPUBCHECK)  ## Build the atlas as an ePub into _build/epub and check it with epubcheck.

@@ -351,6 +351,14 @@ CASES = [
         "before the paper was published",
     ),
     Case(
+        "renamed-tag",
+        "symptom-fatigue,",
+        "topic-case-definition,",
+        "ATLAS130",
+        ":tags:",
+        "write 'topic-diagnosis-and-case-definition' instead",
+    ),
+    Case(
         "updated-in-the-future",
         ":updated: 2026-03-01",
         ":updated: 2099-03-01",

@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from . import check, new, release, rules, summary, synth
+from . import check, new, release, rules, summary, synth, vocabulary
 from .project import CommandError
 
-COMMANDS = (new, check, rules, synth, release, summary)
+COMMANDS = (new, check, rules, vocabulary, synth, release, summary)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

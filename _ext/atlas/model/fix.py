@@ -129,6 +129,8 @@ def clean_value(spec: Field | None, value: str, vocabulary: Vocabulary) -> str:
         key = keys.get(item.lower()) or keys.get(tag_slug(item))
         if key is None and spec.name == "tags":
             key = item.lower()
+        if spec.name == "tags" and key is not None:
+            key = vocabulary.replacement(key) or key
         if (key or item) not in result:
             result.append(key or item)
     return ", ".join(result)

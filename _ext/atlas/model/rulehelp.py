@@ -252,6 +252,11 @@ HELP: dict[Rule, RuleHelp] = {
         "standard one.",
         "Write the spelling the message shows. `atlas check --fix` does this.",
     ),
+    Rule.RENAMED_TAG: RuleHelp(
+        "A tag was renamed or merged into another; the page still uses its old key.",
+        "Write the new key the message names. `make fix` (or `.venv/bin/atlas check --fix`) "
+        "does this.",
+    ),
     Rule.CERTAINTY_WORDING: RuleHelp(
         "A finding uses GRADE's wording for a more certain result than the study's design and "
         "evidence level support.",

@@ -112,6 +112,8 @@ class Rule(Enum):
     NONSTANDARD_SPELLING = ("ATLAS104", "nonstandard-spelling")
     # GRADE's phrases promise a certainty; the study's design and level must be able to carry it.
     CERTAINTY_WORDING = ("ATLAS105", "certainty-wording", Severity.WARNING)
+    # A renamed or merged tag still works, but its old key should go before it is retired.
+    RENAMED_TAG = ("ATLAS130", "renamed-tag", Severity.WARNING)
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.code = code

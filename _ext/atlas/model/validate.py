@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .closest import closest, described
 from .findings import check_findings
 from .identifiers import (
     DOI_PREFIX,
@@ -92,6 +93,9 @@ def check_block(
         values[name] = value
         lines[name] = option.line
 
+    if "tags" in values:
+        values["tags"], renamed = _renamed_tags(values["tags"], lines["tags"], vocabulary)
+        problems += renamed
     invalid: set[str] = set()
     missing: set[str] = set()
     explainer = _Explainer(vocabulary, today.year, lines, block.line)
@@ -220,6 +224,35 @@ def _clean_identifier(spec: Field, written: str, line: int) -> tuple[str, list[P
     ]
 
 
+def _renamed_tags(
+    tags: list[str], line: int, vocabulary: Vocabulary
+) -> tuple[list[str], list[Problem]]:
+    """The tags with each renamed or merged key replaced by its new key, and advice for each.
+
+    The page keeps working, and is listed under the new tag, so a rename never
+    breaks a page; the advice asks for the new key so that the old one can be
+    retired one day.
+    """
+    result: list[str] = []
+    problems = []
+    for tag in tags:
+        new = vocabulary.replacement(tag)
+        if new is not None:
+            problems.append(
+                Problem(
+                    Rule.RENAMED_TAG,
+                    line,
+                    f"Tag '{tag}' was renamed: write '{new}' instead. 'make fix' (or "
+                    "'.venv/bin/atlas check --fix') does this.",
+                )
+            )
+        if new is None:
+            result.append(tag)  # a key written twice stays twice, for ATLAS022 to report
+        elif new not in tags and new not in result:
+            result.append(new)
+    return result, problems
+
+
 def _date_problems(
     values: dict[str, Any], lines: dict[str, int], today: datetime.date
 ) -> list[tuple[str, Problem]]:
@@ -329,16 +362,18 @@ class _Explainer:
 
     def _unknown_choice(self, spec: Field, table: str, value: str, line: int) -> Problem:
         terms = self.vocabulary.table(table).values()
-        by_label = {term.label: term.key for term in terms}
-        hint = suggest(value, [term.key for term in terms] + list(by_label))
-        hint = by_label.get(hint, hint) if hint else None
-        did_you_mean = f" Did you mean '{hint}'?" if hint else ""
+        # Nearest by the words of labels, definitions and synonyms as well as by spelling.
+        near = closest(value, terms)
+        did_you_mean = f" Did you mean '{near[0].key}'?" if near else ""
+        if len(near) > 1:
+            did_you_mean += f" Also close: {described(near[1:], with_label=True)}."
         if spec.name == "tags":
             return Problem(
                 Rule.UNKNOWN_TAG,
                 line,
                 f"Unknown tag '{value}'.{did_you_mean} Tags come from source/vocabulary.yaml; "
-                "the 'How the atlas works' page lists them all.",
+                "'make vocabulary' (or '.venv/bin/atlas vocabulary') lists every key with its "
+                "meaning.",
             )
         allowed = ", ".join(term.key for term in terms)
         return Problem(

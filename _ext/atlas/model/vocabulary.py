@@ -10,7 +10,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +32,39 @@ class Term:
     key: str
     label: str
     definition: str = ""
+
+
+@dataclass(frozen=True)
+class Mesh:
+    """A MeSH descriptor or publication type a term corresponds to: its ID and its name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Design(Term):
+    """A study design, with what in an export sets it (see :mod:`atlas.model.suggest`)."""
+
+    mesh: tuple[Mesh, ...] = ()
+    #: Phrases, in lower case, that name this design in an export.
+    matches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PeerReview(Term):
+    """A peer-review status, with the export record types that imply it."""
+
+    ris_types: tuple[str, ...] = ()
+    bibtex_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RenamedTag:
+    """A tag key that was renamed or merged: pages may still write it, and are advised."""
+
+    key: str
+    replaced_by: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +108,9 @@ class Tag(Term):
 
     family: str = ""
     short_label: str = ""
+    mesh: tuple[Mesh, ...] = ()
+    #: Phrases, in lower case, in an export's MeSH headings or keywords that suggest the tag.
+    matches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +160,9 @@ def keyed(terms: Iterable[AnyTerm]) -> dict[str, AnyTerm]:
 #: A measure key: it names a ledger page, so it is written like a page name.
 MEASURE_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
+#: A MeSH unique ID: D and six digits (older) or nine digits (since 2018).
+MESH_ID = re.compile(r"D[0-9]{6}(?:[0-9]{3})?")
+
 #: What sphinx-tags turns into one dash when it names a tag's page.
 NOT_A_WORD = re.compile(r"[\s\W]+")
 
@@ -148,8 +187,8 @@ class Vocabulary:
     confidence: tuple[Term, ...]
     pem_explainer: str
     pem: tuple[Term, ...]
-    designs: tuple[Term, ...]
-    peer_review: tuple[Term, ...]
+    designs: tuple[Design, ...]
+    peer_review: tuple[PeerReview, ...]
     review_status: tuple[ReviewStatus, ...]
     case_definitions: tuple[CaseDefinition, ...]
     sections: tuple[Section, ...]
@@ -157,6 +196,7 @@ class Vocabulary:
     lineage: tuple[Relation, ...]
     measure_families: tuple[MeasureFamily, ...] = ()
     participant_rules: ParticipantRules = ParticipantRules()
+    renamed_tags: tuple[RenamedTag, ...] = ()
 
     @property
     def tags(self) -> tuple[Tag, ...]:
@@ -174,6 +214,10 @@ class Vocabulary:
         return tuple(level for level in levels if not level.group) + tuple(
             level for level in levels if level.group
         )
+
+    def replacement(self, tag: str) -> str | None:
+        """The tag that replaced a renamed or merged tag key, or None."""
+        return next((old.replaced_by for old in self.renamed_tags if old.key == tag), None)
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -218,8 +262,8 @@ def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
         confidence=reader.terms(raw, "confidence", Term),
         pem_explainer=reader.text(pem, "explainer", "pem"),
         pem=reader.terms(pem, "values", Term, where="pem.values"),
-        designs=reader.terms(raw, "designs", Term),
-        peer_review=reader.terms(raw, "peer_review", Term),
+        designs=reader.designs(raw),
+        peer_review=reader.peer_review(raw),
         review_status=reader.terms(raw, "review_status", ReviewStatus, needs_reviewer=bool),
         case_definitions=reader.terms(raw, "case_definitions", CaseDefinition, pem=str),
         sections=reader.sections(raw),
@@ -228,6 +272,7 @@ def _parse_vocabulary(path: str, data: bytes) -> Vocabulary:
         measure_families=reader.measure_families(raw),
         participant_rules=reader.participant_rules(raw),
     )
+    vocabulary = replace(vocabulary, renamed_tags=reader.renamed_tags(raw, vocabulary.tags))
     pem_keys = {term.key for term in vocabulary.pem}
     for definition in vocabulary.case_definitions:
         if definition.pem is not None and definition.pem not in pem_keys:
@@ -297,6 +342,90 @@ class _Reader:
                     **values,
                 )
             )
+        return tuple(result)
+
+    def mesh(self, entry: dict[str, Any], place: str) -> tuple[Mesh, ...]:
+        """A term's optional ``mesh``: one ``{id, name}`` mapping or a list of them."""
+        value = entry.get("mesh")
+        if value is None:
+            return ()
+        found = []
+        for index, item in enumerate(value if isinstance(value, list) else [value]):
+            where = f"{place}.mesh" + (f"[{index}]" if isinstance(value, list) else "")
+            if not isinstance(item, dict):
+                raise self.fail(where, "expected a mapping with 'id' and 'name'")
+            mesh_id = self.text(item, "id", where)
+            if not MESH_ID.fullmatch(mesh_id):
+                raise self.fail(f"{where}.id", f"{mesh_id!r} is not a MeSH ID such as D015673")
+            found.append(Mesh(id=mesh_id, name=self.text(item, "name", where)))
+        return tuple(found)
+
+    def phrases(self, entry: dict[str, Any], name: str, place: str) -> tuple[str, ...]:
+        """An optional list of phrases or codes, each as written with its spaces tidied."""
+        value = entry.get(name)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and item.strip() for item in value
+        ):
+            raise self.fail(f"{place}.{name}", "expected a list of non-empty texts")
+        return tuple(" ".join(item.split()) for item in value)
+
+    def designs(self, raw: dict[str, Any]) -> tuple[Design, ...]:
+        plain = self.terms(raw, "designs", Term)
+        entries = self.entries(raw, "designs", "designs")
+        return tuple(
+            Design(
+                key=term.key,
+                label=term.label,
+                definition=term.definition,
+                mesh=self.mesh(entry, f"designs[{index}]"),
+                matches=tuple(
+                    m.lower() for m in self.phrases(entry, "matches", f"designs[{index}]")
+                ),
+            )
+            for index, (term, entry) in enumerate(zip(plain, entries, strict=True))
+        )
+
+    def peer_review(self, raw: dict[str, Any]) -> tuple[PeerReview, ...]:
+        plain = self.terms(raw, "peer_review", Term)
+        entries = self.entries(raw, "peer_review", "peer_review")
+        return tuple(
+            PeerReview(
+                key=term.key,
+                label=term.label,
+                definition=term.definition,
+                ris_types=tuple(
+                    code.upper()
+                    for code in self.phrases(entry, "ris_types", f"peer_review[{index}]")
+                ),
+                bibtex_types=tuple(
+                    kind.lower()
+                    for kind in self.phrases(entry, "bibtex_types", f"peer_review[{index}]")
+                ),
+            )
+            for index, (term, entry) in enumerate(zip(plain, entries, strict=True))
+        )
+
+    def renamed_tags(self, raw: dict[str, Any], tags: tuple[Tag, ...]) -> tuple[RenamedTag, ...]:
+        """The optional ``renamed_tags`` table; each old key must lead to a tag that exists."""
+        if raw.get("renamed_tags") is None:
+            return ()
+        current = {tag.key for tag in tags}
+        result: list[RenamedTag] = []
+        for index, entry in enumerate(self.entries(raw, "renamed_tags", "renamed_tags")):
+            place = f"renamed_tags[{index}]"
+            key = self.text(entry, "key", place)
+            target = self.text(entry, "replaced_by", place)
+            if key in current:
+                raise self.fail(place, f"{key!r} is still a tag; remove it from its family first")
+            if target not in current:
+                raise self.fail(
+                    f"{place}.replaced_by", f"{target!r} is not a tag; name a tag that exists"
+                )
+            if any(old.key == key for old in result):
+                raise self.fail(place, f"key {key!r} is renamed twice")
+            result.append(RenamedTag(key=key, replaced_by=target))
         return tuple(result)
 
     def sections(self, raw: dict[str, Any]) -> tuple[Section, ...]:
@@ -410,6 +539,8 @@ class _Reader:
                         definition=" ".join(str(tag.get("definition", "")).split()),
                         family=family_key,
                         short_label=short,
+                        mesh=self.mesh(tag, tag_place),
+                        matches=self.phrases(tag, "matches", tag_place),
                     )
                 )
             families.append(

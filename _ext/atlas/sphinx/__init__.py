@@ -30,6 +30,7 @@ from .indexes import setup_indexes
 from .lineage import setup_lineage
 from .links import setup_links
 from .metadata import setup_metadata
+from .moved import setup_moved
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import setup_search
@@ -51,6 +52,7 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_study,
     setup_study_nodes,
     setup_indexes,
+    setup_moved,  # old addresses of renamed tags
     setup_guide,
     setup_history,
     setup_lineage,

@@ -32,6 +32,7 @@ from . import home, rows
 from .data import LEVELS_DIR, AtlasDomain, atlas_domain, builds_site
 from .findingview import MEASURES_DIR
 from .ledger import SynthesisHtml
+from .moved import moved_page
 from .render import RETRACTED_FLAG, count_phrase, date_html, external, internal, table
 from .study import warn
 from .synthesis import Glance, LedgerRow, MapCell, MeasureCount
@@ -78,6 +79,9 @@ def write_index_pages(app: Sphinx) -> None:
     }
     tags = {f"{tag.key}.md": _tag_page(tag.label, tag.key) for tag in vocabulary.tags}
     measures = {f"{m.key}.md": _page(m.label, "measure", m.key) for m in vocabulary.measures}
+    labels = {tag.key: tag.label for tag in vocabulary.tags}
+    for old in vocabulary.renamed_tags:  # the old address of a renamed tag leads to the new one
+        tags[f"{old.key}.md"] = moved_page(old.key, old.replaced_by, labels[old.replaced_by])
     written = [
         *_sync_folder(app, LEVELS_DIR, levels),
         *_sync_folder(app, app.config.tags_output_dir, tags),
