@@ -16,6 +16,7 @@ from sphinx.util.typing import ExtensionMetadata
 from .assets import setup_assets
 from .book import setup_book
 from .browse import setup_browse
+from .citefiles import setup_cite_files
 from .data import setup_storage
 from .downloads import setup_downloads
 from .exports import setup_exports
@@ -30,7 +31,6 @@ from .indexes import setup_indexes
 from .lineage import setup_lineage
 from .links import setup_links
 from .metadata import setup_metadata
-from .moved import setup_moved
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .search import setup_search
@@ -52,13 +52,13 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_study,
     setup_study_nodes,
     setup_indexes,
-    setup_moved,  # old addresses of renamed tags
     setup_guide,
     setup_history,
     setup_lineage,
     setup_links,
     setup_browse,
     setup_exports,
+    setup_cite_files,  # each study's .bib and .ris
     setup_search,
     setup_outputs,
     setup_book,

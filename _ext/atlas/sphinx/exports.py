@@ -193,12 +193,24 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if not stale:
         return
     logger.info("writing the open-data files...")
-    atlas = atlas_domain(app.env)
-    studies = atlas.studies()
-    site = Site.of(app, studies)
     for name in stale:
-        written.write(name, utf8(EXPORTS[name](studies, atlas.vocabulary, site)))
+        written.write(name, rendered_export(app, name))
     written.save()
+
+
+def rendered_export(app: Sphinx, name: str) -> bytes:
+    """The bytes of the open-data file ``name`` for this build's records, made once.
+
+    The data page shows each file's size before the file is written
+    (:mod:`atlas.sphinx.downloads`), so what is made is kept, until a record
+    changes, for the writer above.
+    """
+    atlas = atlas_domain(app.env)
+    made: dict[str, bytes] = atlas.derived("open-data-files", dict)
+    if name not in made:
+        studies = atlas.studies()
+        made[name] = utf8(EXPORTS[name](studies, atlas.vocabulary, Site.of(app, studies)))
+    return made[name]
 
 
 class WrittenFiles:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -212,18 +213,32 @@ class StudyHtml:
         return f'<dl class="atlas-metadata">{items}</dl>\n'
 
     def citations(self, page_url: str) -> str:
-        """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line."""
+        """The paper's reference, BibTeX and RIS, and the atlas entry's own dated line.
+
+        Open from the start: ``atlas-copy.js`` closes it on a narrow screen,
+        so without scripts it is open everywhere. Each copy button has its own
+        status line beside it, which screen readers announce.
+        """
         parts = "".join(
             f'<div class="atlas-cite-block"><p class="atlas-cite-label">{cite.label}</p>'
             f'<pre id="cite-{cite.key}">{escape(cite.text)}</pre>'
-            f'<button type="button" class="atlas-copy" data-copy="cite-{cite.key}">'
-            f'Copy<span class="visually-hidden"> {cite.label}</span></button></div>'
+            f'<p class="atlas-copy-row"><button type="button" class="atlas-copy" '
+            f'data-copy="cite-{cite.key}">'
+            f'Copy<span class="visually-hidden"> {cite.label}</span></button> '
+            '<span class="atlas-copy-status" role="status" aria-live="polite"></span></p></div>'
             for cite in self.view.citations(page_url)
         )
+        # The files beside the page (atlas.sphinx.citefiles), by their bare names.
+        name = escape(quote(self.view.study.docname.rsplit("/", 1)[-1]))
+        downloads = (
+            '<p class="atlas-cite-files">Download the reference for a reference manager: '
+            f'<a href="{name}.bib" download>BibTeX file (.bib)</a>'
+            '<span class="atlas-sep"> · </span>'
+            f'<a href="{name}.ris" download>RIS file (.ris)</a></p>'
+        )
         return (
-            '<details class="atlas-cite" id="cite"><summary>Cite this study</summary>'
-            f"<p>{escape(CITE_INTRO, quote=False)}</p>{parts}"
-            '<p class="atlas-copy-status" role="status" aria-live="polite"></p></details>'
+            '<details class="atlas-cite" id="cite" open><summary>Cite this study</summary>'
+            f"<p>{escape(CITE_INTRO, quote=False)}</p>{downloads}{parts}</details>"
         )
 
     def pem_explainer(self) -> str:
