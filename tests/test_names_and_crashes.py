@@ -168,7 +168,9 @@ def test_a_control_character_is_reported_at_its_line_and_column(built, key):
 @pytest.mark.parametrize("key", ALLOWED)
 def test_tab_and_plain_direction_marks_are_allowed(built, key):
     _, checked, _, _ = built
-    assert {f for f in checked if f.page == f"alpha-2020-{key}"} == set()
+    # The numbered titles of these test pages look alike, which is advice (ATLAS076) of its own.
+    page = f"alpha-2020-{key}"
+    assert {f for f in checked if f.page == page and f.code != "ATLAS076"} == set()
 
 
 def test_nothing_is_lost_and_every_export_is_valid(built):

@@ -198,5 +198,6 @@ def test_read_identity_needs_no_valid_values():
         "10.5555/fixture.alpha",
         "90000001",
         1,
+        2,  # the :title: line, where a near-duplicate title is reported
     )
     assert read_identity(Path("y.md"), "# no block\n", "studies/y", VOCABULARY) is None

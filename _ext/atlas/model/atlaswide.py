@@ -43,6 +43,8 @@ class Identity:
     pmid: str | None
     #: File line of the page's {study} block.
     line: int
+    #: File line of the page's ``:title:`` option; 0 when it has none (then ``line``).
+    title_line: int = 0
 
     @property
     def keys(self) -> list[tuple[str, str, str]]:
@@ -74,6 +76,7 @@ def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
         return option.value if option else None
 
     title = written("title")
+    title_option = block.options.get("title")
     return Identity(
         docname,
         path,
@@ -81,6 +84,7 @@ def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
         written("doi"),
         written("pmid"),
         block.line,
+        title_option.line if title_option else 0,
     )
 
 
@@ -122,16 +126,6 @@ def missing_lineage_targets(study: Study, known: Collection[str]) -> list[Proble
                 )
             )
     return problems
-
-
-def duplicate_problems(identities: Iterable[Identity]) -> list[tuple[Identity, Problem]]:
-    """Only the errors: duplicate identifiers and colliding names, linear in the number of pages.
-
-    The Sphinx build runs this on every build; the title comparison, advice
-    whose cost grows faster with alike titles, is left to ``atlas check``.
-    """
-    ordered = sorted(identities, key=lambda page: page.docname)
-    return _duplicates(ordered) + _name_collisions(ordered)
 
 
 def _duplicates(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem]]:
@@ -223,7 +217,7 @@ def _similar_titles(ordered: Sequence[Identity]) -> list[tuple[Identity, Problem
 def _similar_title(page: Identity, other: Identity, ratio: float) -> Problem:
     return Problem(
         Rule.NEAR_DUPLICATE_TITLE,
-        page.line,
+        page.title_line or page.line,
         f"This title is {ratio:.0%} like the title of {other.docname}: '{other.title}'. "
         "If both pages are the same paper, keep one; if they are different papers, you can "
         "ignore this warning.",

@@ -33,6 +33,7 @@ from .links import setup_links
 from .metadata import setup_metadata
 from .outputs import setup_outputs
 from .parser import setup_parser
+from .problems import setup_problems
 from .search import setup_search
 from .settings import setup_settings
 from .shortcuts import setup_shortcuts
@@ -50,6 +51,7 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_parser,
     setup_sources,  # after setup_parser: its parser extends that one
     setup_study,
+    setup_problems,  # problems of pages not read again, reported again
     setup_study_nodes,
     setup_indexes,
     setup_guide,

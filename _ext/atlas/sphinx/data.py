@@ -159,6 +159,14 @@ class AtlasDomain(Domain):
         problems: dict[str, list[list[Any]]] = self.data["problems"]
         return problems
 
+    def kept(self, name: str, digest: str, compute: Callable[[], T]) -> T:
+        """A value saved with the environment, computed again only when ``digest`` changes."""
+        kept = self.data[name]
+        if kept.get("digest") != digest:
+            kept = self.data[name] = {"digest": digest, "value": compute()}
+        value: T = kept["value"]
+        return value
+
     def swap(self, name: str, value: T) -> T | None:
         """Keep what pages showed when last written (``signatures``, ``lineage``,
         ``vocabulary_digest``) and return what was kept before, to compare."""

@@ -18,7 +18,7 @@ from ..model.page import (
     page_lines,
     text_outside_blocks,
 )
-from .study import warn
+from .problems import warn
 
 STUDIES_PREFIX = "studies/"
 

@@ -20,41 +20,22 @@ import os
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.matching import Matcher
 
 from ..model.markup import control_character_problems
-from ..model.rules import Problem, Rule, Severity
+from ..model.rules import Problem, Rule
 from ..model.slug import file_name_problems, page_name, page_name_problems
 from ..model.studyblock import parse_block
 from ..model.validate import check_block, today
 from .data import atlas_domain
 from .findingview import findings_section
+from .problems import warn as warn  # other modules import it from here too
 from .render import MARKDOWN
 from .studynodes import study_parts
 from .studyview import Section
 
-logger = logging.getLogger(__name__)
-
 STUDIES_DIR = "studies"
-
-
-def warn(problem: Problem, docname: str, path: str | None = None) -> None:
-    """Report a problem the way Sphinx reports its own: file, line, code.
-
-    Errors are Sphinx warnings (fatal under ``-W``, as in CI). Rules of warning
-    severity ask a person to look again, as ``atlas check`` does, so they are
-    printed with their location but do not fail the build. ``path`` locates a
-    file that is no document of Sphinx's.
-    """
-    location: str | tuple[str, int] = (docname, problem.line)
-    if path is not None:
-        location = f"{path}:{problem.line}"
-    if problem.rule.severity is Severity.WARNING:
-        logger.info(f"advice: {problem}", location=location)
-        return
-    logger.warning(str(problem), location=location, type="atlas", subtype=problem.rule.code)
 
 
 def study_nodes(
