@@ -27,6 +27,7 @@ from .furniture import setup_furniture
 from .guard import setup_guard
 from .guide import setup_guide
 from .history import setup_history
+from .home import setup_home
 from .indexes import setup_indexes
 from .lineage import setup_lineage
 from .links import setup_links
@@ -55,6 +56,7 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_study_nodes,
     setup_indexes,
     setup_guide,
+    setup_home,  # the home page's search box
     setup_history,
     setup_lineage,
     setup_links,

@@ -5,6 +5,10 @@ so the home page is rewritten exactly when what it shows changes. Each row
 function returns plain data for that freshness check; each HTML function draws
 it, escaped, with every figure linking to the browse page filtered to match.
 The chart is inline SVG drawn here, so the reader's browser loads no chart code.
+
+The home page's search box (``{atlas-search-box}``) is a plain form that sends
+the words to the search page, so it works without scripts too; the search
+page reads them from its address.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ from collections.abc import Callable
 from html import escape
 from urllib.parse import urlencode
 
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
 from ..model.vocabulary import Term, Vocabulary
+from .data import builds_site
 from .render import RETRACTED_FLAG, count_phrase, date_html, table
 from .rows import CountRow, StudyRow
+
+#: The document of the search page, which reads the words from ``?q=``.
+SEARCH_PAGE = "search"
 
 # -- HTML ----------------------------------------------------------------------------
 
@@ -201,3 +213,45 @@ def _tick_step(peak: int) -> int:
             if peak // step <= 4:
                 return step
         magnitude *= 10
+
+
+# -- the search box --------------------------------------------------------------------
+
+
+class atlas_search_box(nodes.General, nodes.Element):
+    """Placeholder for the search form; filled at ``doctree-resolved`` with the page's address."""
+
+
+class SearchBoxDirective(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        return [atlas_search_box()]
+
+
+def search_box_html(action: str) -> str:
+    """A form that opens the search page with the words typed, as ``?q=``."""
+    return (
+        f'<form class="atlas-home-search" role="search" action="{escape(action)}" method="get">'
+        '<label for="atlas-home-q">Search every study</label>'
+        '<span class="atlas-home-search-row">'
+        '<input type="search" id="atlas-home-q" name="q" autocomplete="off" '
+        'aria-describedby="atlas-home-q-hint"> '
+        '<button type="submit">Search</button></span>'
+        '<span class="atlas-home-search-hint" id="atlas-home-q-hint">'
+        "A treatment, a symptom, an author or a word from a title.</span></form>"
+    )
+
+
+def fill_search_box(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: the form, or nothing where the site has no search page (ePub)."""
+    for node in list(doctree.findall(atlas_search_box)):
+        if builds_site(app) and SEARCH_PAGE in app.env.all_docs:
+            action = app.builder.get_relative_uri(docname, SEARCH_PAGE)
+            node.replace_self(nodes.raw("", search_box_html(action), format="html"))
+        else:
+            node.parent.remove(node)
+
+
+def setup_home(app: Sphinx) -> None:
+    app.add_node(atlas_search_box)
+    app.add_directive("atlas-search-box", SearchBoxDirective)
+    app.connect("doctree-resolved", fill_search_box)
