@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 VOCABULARY = load_vocabulary(SOURCE / "vocabulary.yaml")
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ATOM = "{http://www.w3.org/2005/Atom}"
-COLUMNS = ["id", "url", *(spec.name for spec in FIELDS)]
+COLUMNS = ["id", "url", *(spec.name for spec in FIELDS), "people-with-me-cfs", "findings"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 # -- hostile text ----------------------------------------------------------------------
@@ -287,9 +287,21 @@ def assert_csv_rows(rows: list[list[str]], records: list[dict]) -> None:
         assert len(row) == len(COLUMNS)
         for text in row:
             assert not text.startswith(FORMULA_STARTS), text
+        flat = csv_record(record)
         assert dict(zip(COLUMNS, row, strict=True)) == {
-            column: cell(record[column]) if column in record else "" for column in COLUMNS
+            column: cell(flat[column]) if column in flat else "" for column in COLUMNS
         }
+
+
+def csv_record(record: dict) -> dict:
+    """A studies.json record as studies.csv flattens it: the number of people with ME/CFS,
+    and each finding as "measure: direction"."""
+    flat = dict(record)
+    groups = flat.pop("participant-groups", [])
+    findings = flat.pop("findings", [])
+    flat["people-with-me-cfs"] = next((g["count"] for g in groups if g["kind"] == "me-cfs"), "")
+    flat["findings"] = [f"{found['measure']}: {found['direction']}" for found in findings]
+    return flat
 
 
 # -- properties --------------------------------------------------------------------------

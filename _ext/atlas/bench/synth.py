@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.participants import POOLING_DESIGNS, SMALL_SAMPLE_TAG
 from ..model.record import FIELDS
 from ..model.vocabulary import Vocabulary
 
@@ -47,6 +48,14 @@ DESIGN_WEIGHTS = {
 }
 
 
+#: Shares of studies that state participants (primary studies, reviews) and have
+#: structured findings; directions as findings in this field tend to fall.
+PARTICIPANTS_SHARE = 0.5
+REVIEW_PARTICIPANTS_SHARE = 0.33
+FINDINGS_SHARE = 0.25
+DIRECTION_WEIGHTS = {"lower": 45, "no difference": 30, "higher": 15, "mixed": 10}
+
+
 @dataclass(frozen=True)
 class SyntheticStudy:
     slug: str
@@ -57,6 +66,9 @@ class SyntheticStudy:
 def synthesize(count: int, vocabulary: Vocabulary, seed: int = 6145) -> list[SyntheticStudy]:
     """``count`` distinct studies; the same seed always gives the same studies."""
     rng = random.Random(seed)
+    # Participants and findings draw from a generator of their own, so that the other
+    # values stay what they were before studies had them.
+    detail = random.Random(seed + 1)
     levels = [level.key for level in vocabulary.evidence_levels]
     tags = [tag.key for tag in vocabulary.tags]
     tag_weights = [1.0 / (rank + 1) for rank in range(len(tags))]
@@ -93,10 +105,16 @@ def synthesize(count: int, vocabulary: Vocabulary, seed: int = 6145) -> list[Syn
             "tags": ", ".join(chosen_tags),
             "updated": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         }
+        participants = _participants(detail, design, SMALL_SAMPLE_TAG in chosen_tags, vocabulary)
+        if participants:
+            options["participants"] = participants
+        findings = _bullets(rng, 4, 5)
+        if vocabulary.measures and detail.random() < FINDINGS_SHARE:
+            findings = _labelled(detail, findings, vocabulary)
         sections = {
             "summary": _paragraph(rng, 3, 4),
             "why": _paragraph(rng, 2, 3),
-            "findings": _bullets(rng, 4, 5),
+            "findings": findings,
             "conclusions": _bullets(rng, 2, 3),
             "questions": _bullets(rng, 2, 3),
             "limitations": _paragraph(rng, 3, 4),
@@ -104,6 +122,48 @@ def synthesize(count: int, vocabulary: Vocabulary, seed: int = 6145) -> list[Syn
         slug = f"{surname}-{year}-{title_words[0]}-{title_words[1]}-{index}"
         studies.append(SyntheticStudy(slug, options, sections))
     return studies
+
+
+def _participants(
+    rng: random.Random, design: str, small: bool, vocabulary: Vocabulary
+) -> str | None:
+    """About half of primary studies and a third of reviews state who took part.
+
+    A study tagged "Small Sample" gets fewer people with ME/CFS than the
+    vocabulary's threshold and any other study at least that many, so the
+    synthetic atlas raises no small-sample advice.
+    """
+    pooled = design in POOLING_DESIGNS
+    if rng.random() >= (REVIEW_PARTICIPANTS_SHARE if pooled else PARTICIPANTS_SHARE):
+        return None
+    below = vocabulary.participant_rules.small_sample_below
+    low = min(6, below - 1)
+    people = rng.randint(low, below - 1) if small else int(below * 10 ** rng.uniform(0, 1.8))
+    if pooled:
+        pooled_people = people if small else people * 8
+        return f"{rng.randint(3, 60)} studies pooled; {pooled_people:,} ME/CFS"
+    parts = [f"{people:,} ME/CFS"]
+    kind = rng.random()
+    if kind < 0.65:
+        parts.append(f"{max(1, int(people * rng.uniform(0.5, 1.2))):,} healthy controls")
+    elif kind < 0.8:
+        illness = rng.choice(["multiple sclerosis", "fibromyalgia", "depression"])
+        parts.append(f"{max(1, int(people * rng.uniform(0.4, 1.0))):,} other illness ({illness})")
+    elif kind < 0.9:
+        parts.append("no comparison group")
+    return "; ".join(parts)
+
+
+def _labelled(rng: random.Random, bullets: str, vocabulary: Vocabulary) -> str:
+    """The first one to three bullets become structured findings on a measure."""
+    keys = [measure.key for measure in vocabulary.measures]
+    weights = [1.0 / (rank + 1) for rank in range(len(keys))]
+    lines = bullets.split("\n")
+    for index in range(rng.randint(1, 3)):
+        measure = rng.choices(keys, weights)[0]
+        direction = rng.choices(list(DIRECTION_WEIGHTS), list(DIRECTION_WEIGHTS.values()))[0]
+        lines[index] = f"- [{measure}: {direction}] {lines[index][2:]}"
+    return "\n".join(lines)
 
 
 def _sentence(rng: random.Random) -> str:
@@ -176,7 +236,9 @@ def write_atlas_tree(
     if source.exists():
         shutil.rmtree(source)
     shutil.copytree(
-        project / "source", source, ignore=shutil.ignore_patterns("studies", "tags", "evidence")
+        project / "source",
+        source,
+        ignore=shutil.ignore_patterns("studies", "tags", "evidence", "measures"),
     )
     (source / "studies").mkdir()
     for study in studies:

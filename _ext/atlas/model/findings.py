@@ -113,7 +113,7 @@ def labels(block: StudyBlock) -> Iterator[Label]:
         if match is None or ":" not in match["label"]:
             continue
         head, _, tail = match["label"].partition(":")
-        if len(head.split()) > 3:
+        if len(head.split()) > 5:
             continue
         direction, _, participants = tail.partition("|")
         rest = [match["rest"].strip()]

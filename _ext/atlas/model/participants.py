@@ -27,6 +27,8 @@ OTHER_ILLNESS = "other-illness"
 POOLED = "studies-pooled"
 NO_COMPARISON = "no comparison group"
 
+#: Every kind of group, as the open data names them.
+KINDS = (ME_CFS, HEALTHY, OTHER_ILLNESS, POOLED)
 #: How each kind is written in the option (the one spelling ``--fix`` writes).
 WRITTEN = {
     ME_CFS: "ME/CFS",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from .findings import Finding
+from .findings import DIRECTIONS, Finding
+from .participants import KINDS as PARTICIPANT_KINDS
 from .rules import Rule
 from .vocabulary import Vocabulary
 
@@ -187,6 +188,7 @@ def export_schema(vocabulary: Vocabulary) -> dict[str, Any]:
         "url": {"type": "string"},
         **record["properties"],
     }
+    record["properties"].update(_structured_properties(vocabulary))
     record["required"] = ["id", "url"]
     del record["anyOf"]
     return {
@@ -215,6 +217,39 @@ def export_schema(vocabulary: Vocabulary) -> dict[str, Any]:
         },
         "required": ["studies"],
         "additionalProperties": False,
+    }
+
+
+def _structured_properties(vocabulary: Vocabulary) -> dict[str, Any]:
+    """What an exported record adds to the options: participants and findings as data."""
+    return {
+        "participant-groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"enum": list(PARTICIPANT_KINDS)},
+                    "count": {"type": "integer", "minimum": 1},
+                    "illness": {"type": "string", "minLength": 1},
+                },
+                "required": ["kind", "count"],
+                "additionalProperties": False,
+            },
+        },
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "measure": {"enum": [measure.key for measure in vocabulary.measures]},
+                    "direction": {"enum": list(DIRECTIONS)},
+                    "participants": {"type": "string", "minLength": 1},
+                    "text": {"type": "string"},
+                },
+                "required": ["measure", "direction", "text"],
+                "additionalProperties": False,
+            },
+        },
     }
 
 

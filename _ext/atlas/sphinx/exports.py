@@ -32,6 +32,7 @@ from sphinx.util import logging
 
 from ..model import citation
 from ..model.citation import one_line
+from ..model.participants import ME_CFS, participants_of
 from ..model.record import FIELDS, Study, export_schema
 from ..model.vocabulary import Vocabulary
 from .data import atlas_domain, builds_site
@@ -105,12 +106,77 @@ def studies_csv(studies: list[Study], vocabulary: Vocabulary, site: Site) -> str
     a value (besides a lone surrogate, which no UTF-8 file can hold, becoming
     U+FFFD).
     """
-    columns = ["id", "url", *(spec.name for spec in FIELDS)]
+    columns = ["id", "url", *(spec.name for spec in FIELDS), "people-with-me-cfs", "findings"]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for study in studies:
-        writer.writerow({key: csv_cell(value) for key, value in _record(study, site).items()})
+        record = _record(study, site)
+        # The structured parts in one cell each: the ME/CFS count, and "measure: direction".
+        groups = record.pop("participant-groups", [])
+        findings = record.pop("findings", [])
+        record["people-with-me-cfs"] = next(
+            (group["count"] for group in groups if group["kind"] == ME_CFS), ""
+        )
+        record["findings"] = [f"{found['measure']}: {found['direction']}" for found in findings]
+        writer.writerow({key: csv_cell(value) for key, value in record.items()})
+    return buffer.getvalue()
+
+
+#: The columns of findings.csv: one row per structured finding.
+FINDING_COLUMNS = (
+    "study-id",
+    "doi",
+    "pmid",
+    "year",
+    "measure",
+    "measure-family",
+    "direction",
+    "participants",
+    "people-with-me-cfs",
+    "case-definition",
+    "pem",
+    "evidence",
+    "design",
+    "retracted",
+    "finding",
+)
+
+
+def findings_csv(studies: list[Study], vocabulary: Vocabulary, site: Site) -> str:
+    """One row per structured finding, for people who run their own analyses.
+
+    ``participants`` is the part of the study the finding covers when it says
+    so, else the whole study's; cells are defused as in :func:`studies_csv`. The
+    file is written with its header even when no study has a structured finding,
+    so that its address never stops working.
+    """
+    families = {measure.key: measure.family for measure in vocabulary.measures}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FINDING_COLUMNS)
+    for study in studies:
+        for finding in study.findings:
+            written = finding.participants or study.participants or ""
+            group = participants_of(written)
+            row = [
+                study.docname,
+                study.doi or "",
+                study.pmid or "",
+                study.year or "",
+                finding.measure,
+                families.get(finding.measure, ""),
+                finding.direction,
+                written,
+                (group.me_cfs or "") if group else "",
+                list(study.case_definition),
+                study.pem or "",
+                study.evidence or "",
+                study.design or "",
+                study.retracted or "",
+                finding.text,
+            ]
+            writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue()
 
 
@@ -174,6 +240,7 @@ EXPORTS: dict[str, Callable[[list[Study], Vocabulary, Site], str]] = {
     "studies.json": studies_json,
     "studies.schema.json": schema_json,
     "studies.csv": studies_csv,
+    "findings.csv": findings_csv,
     "atlas.bib": atlas_bib,
     "atom.xml": atom_feed,
 }
@@ -320,7 +387,23 @@ def _sources_digest(app: Sphinx) -> str:
 
 
 def _record(study: Study, site: Site) -> dict[str, Any]:
-    return {"id": study.docname, "url": site.uris[study.docname], **study.to_record()}
+    record = {"id": study.docname, "url": site.uris[study.docname], **study.to_record()}
+    # The participants and findings as data as well as text (export_schema describes both).
+    participants = participants_of(study.participants)
+    if participants is not None:
+        record["participant-groups"] = [
+            {"kind": group.kind, "count": group.count}
+            | ({"illness": group.illness} if group.illness else {})
+            for group in participants.groups
+        ]
+    if study.findings:
+        record["findings"] = [
+            {"measure": found.measure, "direction": found.direction}
+            | ({"participants": found.participants} if found.participants else {})
+            | {"text": found.text}
+            for found in study.findings
+        ]
+    return record
 
 
 def _json(data: object) -> str:
