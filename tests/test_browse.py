@@ -162,3 +162,19 @@ def test_index_of_an_empty_atlas_is_valid():
     index = browse_index([], vocabulary, {})
     assert index["studies"] == []
     assert index["url"] == {"prefix": "", "suffix": ""}
+
+
+def test_each_value_carries_the_words_of_its_badge(built):
+    """The list says "Evidence: E1 replicated" and "PEM: required", as the study pages do."""
+    site, _ = built
+    index = load(site)
+    badges = index["badges"]
+    assert badges["level"] == [
+        "Evidence: E1 replicated",
+        "Evidence: E2 single study",
+        "Evidence: E3 preliminary",
+        "Evidence: E0 consensus",
+    ]
+    assert badges["pem"] == ["PEM: required", "PEM: not required", "PEM: unclear"]
+    assert len(badges["design"]) == len(index["design"])
+    assert "Design: RCT" in badges["design"]

@@ -23,10 +23,10 @@ def ready(page, kind: str) -> None:
     """Wait until the page's script has drawn what a reader would see."""
     if kind == "browse":
         expect(page.locator("#atlas-browse-count")).to_contain_text("match")
-        for summary in page.locator("details summary").all():
+        for summary in page.locator("form#atlas-browse details summary").all():
             summary.click()  # scan the folded groups' checkboxes too
     elif kind == "search":
-        expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+        expect(page.locator(".atlas-search-result").first).to_be_visible()
     elif kind == "home":
         page.locator("details.atlas-year-table summary").click()
 

@@ -20,6 +20,7 @@ from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
 from .data import atlas_domain, builds_site
 from .exports import WrittenFiles, utf8
+from .studyview import BADGES, badge_text
 
 BROWSE_JSON = "browse.json"
 #: Bump when the shape of the index changes, so an old cached copy is not misread.
@@ -71,8 +72,23 @@ def browse_index(
         "design": [[term.key, term.label] for term in vocabulary.designs],
         "families": [[family.key, family.label] for family in vocabulary.tag_families],
         "tag": [[tag.key, tag.short_label, families.index(tag.family)] for tag in vocabulary.tags],
+        # What each value's badge says in the list, as on the study pages.
+        "badges": badge_words(vocabulary),
         "columns": list(COLUMNS),
         "studies": rows,
+    }
+
+
+def badge_words(vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """Per browse group, the badge text of each value, in the order of its list."""
+    names = {kind: name for _, kind, name in BADGES}
+    return {
+        "level": [
+            badge_text(names["evidence"], f"{term.key} {term.label}")
+            for term in vocabulary.levels_findings_first
+        ],
+        "pem": [badge_text(names["pem"], term.label) for term in vocabulary.pem],
+        "design": [badge_text(names["design"], term.label) for term in vocabulary.designs],
     }
 
 

@@ -3,14 +3,17 @@
  * The build writes browse.json (see _ext/atlas/sphinx/browse.py): the
  * vocabulary's labels once, then one short row per study. This script adds a
  * checkbox per value to the form on the browse page, filters on every change,
- * and keeps the filters in the address, so a view can be shared and Back and
- * Forward step through earlier views. No framework, no other script.
+ * and keeps the filters in the address, so a view can be shared (the "Copy link
+ * to this view" button copies it). A filter change replaces the history entry,
+ * so Back leaves the page. On a phone the filters fold into a panel and the count
+ * with the first match stays in sight while you tick. No framework, no other script.
  */
 (function () {
   "use strict";
 
   const form = document.getElementById("atlas-browse");
   if (!form) return;
+  const panel = document.getElementById("atlas-browse-panel");
 
   // This file is served from _static/, so the site root is one folder up.
   const siteRoot = new URL("../", document.currentScript.src);
@@ -27,13 +30,21 @@
   const count = document.getElementById("atlas-browse-count");
   const list = document.getElementById("atlas-browse-list");
   const more = document.getElementById("atlas-browse-more");
+  const chosenCount = document.getElementById("atlas-browse-chosen");
+  const status = document.getElementById("atlas-browse-status");
+  const peek = document.getElementById("atlas-browse-peek");
+  const peekLink = document.getElementById("atlas-browse-peek-link");
+  const copy = document.getElementById("atlas-browse-copy");
+  const copied = document.getElementById("atlas-browse-copied");
+  // The filter panel is always open on a wide screen; on a phone it starts folded.
+  const wide = window.matchMedia("(min-width: 48em)");
 
   let atlas = null; // the decoded index, see decode()
   let boxes = []; // every checkbox with its group and value: [input, facet, position, count]
   let results = []; // study positions that match, in the chosen order
   let shown = 0; // how many of them the list shows
-  let typing = false; // whether the last address change came from the text box
   let announceTimer = 0;
+  let copiedTimer = 0;
 
   fetch(new URL("browse.json", siteRoot))
     .then((response) => {
@@ -79,6 +90,7 @@
       values,
       keys,
       families: index.families,
+      badges: index.badges,
       firstYear: years.length ? Math.min(...years) : 0,
       lastYear: years.length ? Math.max(...years) : 0,
       orders: {},
@@ -91,6 +103,13 @@
     const state = stateFromAddress();
     showState(state);
     form.hidden = false;
+    panel.hidden = false;
+    panel.open = wide.matches;
+    wide.addEventListener("change", () => {
+      if (wide.matches) panel.open = true;
+    });
+    watchStatus();
+    copy.addEventListener("click", copyLink);
     form.addEventListener("change", (event) => {
       if (event.target !== text) changed(event.target);
     });
@@ -108,7 +127,6 @@
     sort.addEventListener("change", () => changed(sort));
     more.addEventListener("click", showMore);
     window.addEventListener("popstate", () => {
-      typing = false;
       const state = stateFromAddress();
       showState(state);
       render(state, false);
@@ -259,21 +277,87 @@
     return window.location.pathname + (parts.length ? "?" + parts.join("&") : "");
   }
 
-  /** A change becomes a step in the history; typing a word is one step, not one per key. */
-  function remember(state, control) {
+  /**
+   * The address always holds the view, but a change replaces the history entry
+   * rather than adding one: ticking ten boxes must not take ten presses of Back
+   * to leave the page.
+   */
+  function remember(state) {
     const address = addressOf(state);
-    const fromText = control === text;
     if (address !== window.location.pathname + window.location.search) {
-      if (fromText && typing) window.history.replaceState(null, "", address);
-      else window.history.pushState(null, "", address);
+      window.history.replaceState(null, "", address);
     }
-    typing = fromText;
   }
 
   function changed(control) {
     const state = stateFromForm();
-    remember(state, control);
+    remember(state);
     render(state, control === text);
+  }
+
+  // -- sharing ----------------------------------------------------------------------
+
+  /** Copy the view's address; where the clipboard is refused, show the address to copy. */
+  function copyLink() {
+    const address = window.location.href;
+    const confirm = (message) => {
+      copied.textContent = message;
+      window.clearTimeout(copiedTimer);
+      copiedTimer = window.setTimeout(() => (copied.textContent = ""), 8000);
+    };
+    const showAddress = () => {
+      window.clearTimeout(copiedTimer);
+      const field = document.createElement("input");
+      field.type = "text";
+      field.readOnly = true;
+      field.value = address;
+      field.className = "atlas-browse-address";
+      field.setAttribute("aria-label", "Link to this view");
+      copied.replaceChildren("Copy this link: ", field);
+      field.focus();
+      field.select();
+    };
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+      showAddress();
+      return;
+    }
+    navigator.clipboard.writeText(address).then(
+      () => confirm("Link copied. Paste it to share this view."),
+      showAddress
+    );
+  }
+
+  // -- the count in sight on a phone --------------------------------------------------
+
+  /**
+   * On a phone the count sticks to the bottom of the screen while the filters
+   * fill it (see browse.css). While it sticks, it also names the first match, so
+   * a tick shows both without scrolling; below the filters it is plain again.
+   */
+  function watchStatus() {
+    const below = document.getElementById("atlas-browse-below");
+    if (!below || !("IntersectionObserver" in window)) return;
+    new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const stuck = !entry.isIntersecting && entry.boundingClientRect.top > 0;
+        status.classList.toggle("atlas-browse-stuck", stuck && !wide.matches);
+      }
+    }).observe(below);
+  }
+
+  function showFirst() {
+    peek.hidden = !results.length;
+    if (results.length) {
+      peekLink.textContent = atlas.title[results[0]];
+      peekLink.href = siteRoot.href + atlas.url[results[0]];
+    }
+  }
+
+  function showChosen(state) {
+    let chosen = FACETS.reduce((sum, facet) => sum + state[facet].size, 0);
+    if (state.q.trim()) chosen++;
+    if (state.from || state.to) chosen++;
+    chosenCount.textContent = chosen ? ` (${numbers.format(chosen)} chosen)` : "";
   }
 
   // -- filtering --------------------------------------------------------------------
@@ -358,6 +442,8 @@
     list.dataset.sort = state.sort;
     shown = 0;
     appendItems();
+    showFirst();
+    showChosen(state);
     // While someone types, say the count once they pause, not after every key.
     window.clearTimeout(announceTimer);
     if (fromTyping) announceTimer = window.setTimeout(announce, 400);
@@ -416,13 +502,14 @@
     if (level) {
       const badge = document.createElement("span");
       badge.className = `sd-badge atlas-badge atlas-evidence-${level[0].toLowerCase()}`;
-      badge.textContent = `${level[0]} ${level[1]}`;
+      badge.textContent = atlas.badges.level[atlas.level[study]];
       details.append(badge, " ");
     }
+    // Each fact says what it is, in the words of the study page's badges.
     const facts = [atlas.year[study] || "Year unknown"];
     for (const facet of ["design", "pem"]) {
-      const value = atlas.values[facet][atlas[facet][study]];
-      if (value) facts.push(value[1]);
+      const words = atlas.badges[facet][atlas[facet][study]];
+      if (words) facts.push(words);
     }
     if (showUpdated && atlas.updated[study]) {
       facts.push(`updated ${dates.format(new Date(atlas.updated[study]))}`);
