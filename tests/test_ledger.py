@@ -321,3 +321,28 @@ def test_a_finding_that_starts_like_a_formula_is_defused(tmp_path):
     with (site.outdir / "findings.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["finding"] == "'=HYPERLINK(1) and more."
+
+
+def test_the_browse_index_offers_study_size_and_what_was_measured(built):
+    import json
+
+    site, _ = built
+    index = json.loads((site.outdir / "browse.json").read_text("utf-8"))
+    column = {name: position for position, name in enumerate(index["columns"])}
+    assert [label for _, label in index["people"]] == [
+        "Fewer than 20 people with ME/CFS",
+        "20 to 49 people with ME/CFS",
+        "50 to 99 people with ME/CFS",
+        "100 to 499 people with ME/CFS",
+        "500 or more people with ME/CFS",
+    ]
+    assert [key for key, _ in index["family"]][:2] == ["exercise", "immune"]
+    by_path = {row[column["path"]]: row for row in index["studies"]}
+    kilo, lima = by_path["kilo-2019-first-test"], by_path["lima-2020-second-test"]
+    assert index["people"][kilo[column["people"]]][0] == "20-49"
+    assert index["people"][lima[column["people"]]][0] == "50-99"
+    assert by_path["november-2022-immune-cells"][column["people"]] is None
+    assert [index["family"][i][0] for i in kilo[column["measured"]]] == ["exercise"]
+    assert [
+        index["family"][i][0] for i in by_path["november-2022-immune-cells"][column["measured"]]
+    ] == ["immune"]

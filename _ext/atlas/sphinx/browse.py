@@ -16,6 +16,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 
+from ..model.participants import participants_of, size_band, size_band_label, size_bands
 from ..model.record import Study
 from ..model.vocabulary import Term, Vocabulary
 from .data import atlas_domain, builds_site
@@ -24,9 +25,22 @@ from .studyview import BADGES, badge_text
 
 BROWSE_JSON = "browse.json"
 #: Bump when the shape of the index changes, so an old cached copy is not misread.
-FORMAT = 1
+FORMAT = 2
 #: The columns of one study row, in order; the page reads them by these names.
-COLUMNS = ("path", "title", "year", "level", "pem", "design", "updated", "tags", "retracted")
+COLUMNS = (
+    "path",
+    "title",
+    "year",
+    "level",
+    "pem",
+    "design",
+    "updated",
+    "tags",
+    "retracted",
+    # The study-size band of the people with ME/CFS, and the measure families with findings.
+    "people",
+    "measured",
+)
 
 
 def browse_index(
@@ -45,6 +59,11 @@ def browse_index(
     pems = _positions(vocabulary.pem)
     designs = _positions(vocabulary.designs)
     tags = _positions(vocabulary.tags)
+    bands = {
+        band: position for position, band in enumerate(size_bands(vocabulary.participant_rules))
+    }
+    measure_families = _positions(vocabulary.measure_families)
+    family_of = {measure.key: measure.family for measure in vocabulary.measures}
     # Each row holds the JSON values of COLUMNS, of several types.
     rows: list[list[Any]] = []
     for study, uri in zip(studies, uris, strict=True):
@@ -59,6 +78,14 @@ def browse_index(
                 study.updated,
                 sorted(tags[key] for key in study.tags if key in tags),
                 1 if study.retracted else 0,
+                _band(study, vocabulary, bands),
+                sorted(
+                    {
+                        measure_families[family_of[finding.measure]]
+                        for finding in study.findings
+                        if finding.measure in family_of
+                    }
+                ),
             ]
         )
     # Newest first is the page's first view, so the rows come in that order.
@@ -74,6 +101,8 @@ def browse_index(
         "tag": [[tag.key, tag.short_label, families.index(tag.family)] for tag in vocabulary.tags],
         # What each value's badge says in the list, as on the study pages.
         "badges": badge_words(vocabulary),
+        "people": [[band, size_band_label(band)] for band in bands],
+        "family": [[family.key, family.label] for family in vocabulary.measure_families],
         "columns": list(COLUMNS),
         "studies": rows,
     }
@@ -90,6 +119,13 @@ def badge_words(vocabulary: Vocabulary) -> dict[str, list[str]]:
         "pem": [badge_text(names["pem"], term.label) for term in vocabulary.pem],
         "design": [badge_text(names["design"], term.label) for term in vocabulary.designs],
     }
+
+
+def _band(study: Study, vocabulary: Vocabulary, bands: dict[str, int]) -> int | None:
+    """The position of the study's size band, when it states its people with ME/CFS."""
+    participants = participants_of(study.participants)
+    band = size_band(participants.me_cfs if participants else None, vocabulary.participant_rules)
+    return bands.get(band) if band else None
 
 
 def _shared_ends(uris: list[str]) -> tuple[str, str]:

@@ -17,7 +17,9 @@
 
   // This file is served from _static/, so the site root is one folder up.
   const siteRoot = new URL("../", document.currentScript.src);
-  const FACETS = ["level", "pem", "design", "tag"];
+  const FACETS = ["level", "pem", "design", "tag", "people", "family"];
+  // Facets where a study has several values (its tags, the families of its findings).
+  const MANY = new Set(["tag", "family"]);
   const SORTS = ["newest", "oldest", "level", "updated"];
   const PAGE_SIZE = 50;
   const numbers = new Intl.NumberFormat("en");
@@ -85,6 +87,8 @@
       pem: Int8Array.from(pick("pem", -1)),
       design: Int8Array.from(pick("design", -1)),
       tag: pick("tags", []),
+      people: Int8Array.from(pick("people", -1)),
+      family: pick("measured", []),
       updated: pick("updated", ""),
       retracted: Uint8Array.from(pick("retracted", 0)),
       values,
@@ -157,8 +161,9 @@
   // -- the form ---------------------------------------------------------------------
 
   function buildControls() {
-    for (const facet of ["level", "pem", "design"]) {
+    for (const facet of ["level", "pem", "design", "people", "family"]) {
       const box = form.querySelector(`[data-facet="${facet}"]`);
+      if (!box) continue;
       atlas.values[facet].forEach(([key, label], position) => {
         box.append(option(facet, position, facet === "level" ? `${key} ${label}` : label));
       });
@@ -363,13 +368,13 @@
   // -- filtering --------------------------------------------------------------------
 
   function passes(facet, study, chosen) {
-    if (facet === "tag") return atlas.tag[study].some((tag) => chosen.has(tag));
+    if (MANY.has(facet)) return atlas[facet][study].some((value) => chosen.has(value));
     return chosen.has(atlas[facet][study]);
   }
 
   function tally(counts, facet, study) {
-    if (facet === "tag") {
-      for (const tag of atlas.tag[study]) counts.tag[tag]++;
+    if (MANY.has(facet)) {
+      for (const value of atlas[facet][study]) counts[facet][value]++;
     } else if (atlas[facet][study] >= 0) {
       counts[facet][atlas[facet][study]]++;
     }
