@@ -26,10 +26,26 @@ def built(tmp_path_factory):
 
 
 def rows(site, docname):
-    """The study table of an index page as lists of cell texts."""
+    """The study table of an index page as lists of cell texts (as the header names them)."""
+    page = site.html(docname)
+    for name in page.select(".atlas-cell-name"):
+        name.decompose()
     return [
         [cell.get_text(strip=True) for cell in row.select("td")]
-        for row in site.html(docname).select("table.atlas-study-table tbody tr")
+        for row in page.select("table.atlas-study-table tbody tr")
+    ]
+
+
+def test_on_a_phone_each_value_in_a_study_table_says_what_it_is(built):
+    """The header row is hidden on a phone: level and design then carry their names."""
+    site, _ = built
+    row = site.html("tags/symptom-fatigue").select_one("table.atlas-study-table tbody tr")
+    cells = [cell.get_text() for cell in row.select("td")]
+    assert cells[2:] == ["Evidence: E1", "Design: RCT", "PEM required"]
+    level_page = site.html("evidence/e1").select_one("table.atlas-study-table tbody tr")
+    assert [cell.get_text() for cell in level_page.select("td")][2:] == [
+        "Design: RCT",
+        "PEM required",
     ]
 
 

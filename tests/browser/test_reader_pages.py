@@ -126,6 +126,19 @@ def test_without_a_script_badges_still_open(browser, served):
         context.close()
 
 
+def test_study_tables_name_their_values_where_the_header_is_hidden(sized, served):
+    sized.goto(served.url + "tags/symptom-fatigue.html")
+    row = sized.locator("table.atlas-study-table tbody tr").first
+    header = sized.locator("table.atlas-study-table thead")
+    level = row.locator("td").nth(2)
+    if sized.viewport_size["width"] < 500:
+        expect(header).to_be_hidden()
+        expect(level).to_have_text(re.compile(r"^Evidence: E\d$"), use_inner_text=True)
+    else:
+        expect(header).to_be_visible()
+        expect(level).to_have_text(re.compile(r"^E\d$"), use_inner_text=True)
+
+
 # -- 4. browse on a phone ------------------------------------------------------------------
 
 

@@ -35,11 +35,17 @@ from .ledger import SynthesisHtml
 from .moved import moved_page
 from .problems import RULES, warn
 from .render import RETRACTED_FLAG, count_phrase, date_html, external, internal, table
+from .studyview import BADGES
 from .synthesis import Glance, LedgerRow, MapCell, MeasureCount
 
 logger = logging.getLogger(__name__)
 
 STUDIES_DIR = "studies"
+#: Before a value in a study table, shown on a phone where the table's header is not:
+#: each value then says what it is, as the study page's badges do ("Design: RCT").
+CELL_NAMES = {
+    kind: f'<span class="atlas-cell-name">{escape(name)}: </span>' for _, kind, name in BADGES
+}
 
 
 class atlas_index(nodes.General, nodes.Element):
@@ -363,11 +369,17 @@ class IndexRenderer:
             cell = [self._link(study.docname, study.title) + flag, str(study.year or "?")]
             if show_level:
                 cell.append(
-                    self._link(f"{LEVELS_DIR}/{study.evidence.lower()}", study.evidence)
-                    if study.evidence
-                    else "?"
+                    CELL_NAMES["evidence"]
+                    + (
+                        self._link(f"{LEVELS_DIR}/{study.evidence.lower()}", study.evidence)
+                        if study.evidence
+                        else "?"
+                    )
                 )
-            cell += [self._label("designs", study.design), self._label("pem", study.pem)]
+            cell += [
+                CELL_NAMES["design"] + self._label("designs", study.design),
+                self._label("pem", study.pem),
+            ]
             cells.append(cell)
         return table(headers, cells, "atlas-study-table")
 
