@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from atlas import sitebuild
 from atlas.model.rules import Rule, Severity
 from cases import BASE, CASES
 from conftest import Build, Site, fixture_study, new_site
@@ -200,3 +201,78 @@ def test_a_problem_found_by_comparing_pages_follows_the_other_page(make_site):
         assert len(reported(site, site.build(), "alpha-2020-same-doi")) == 1
     site.remove_study("alpha-2020-first-fixture")
     assert site.build().warning_lines() == []
+
+
+# -- the build front end: make html, then make strict ---------------------------------
+
+STRICT = ("-W", "--keep-going")
+
+
+def front_end(site: Site, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
+    """``make html`` (no options) or ``make strict`` on the test site: status and output."""
+    argv = ["-c", str(site.srcdir), "-j", "1", str(site.srcdir), str(site.builddir)]
+    status = sitebuild.main([*argv, "--", "-q", *options])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_make_strict_fails_after_make_html_until_the_page_is_fixed(make_site, capsys):
+    """CI builds from nothing and a local ``make strict`` builds on ``make html``: both fail."""
+    site = make_site()
+    site.write_study("alpha-2020-first-fixture", broken_alpha())
+    level_line = broken_alpha().splitlines().index(":evidence: E7") + 1
+    located = f"alpha-2020-first-fixture.md:{level_line}: WARNING: ATLAS020 "
+
+    status, output = front_end(site, capsys)
+    assert status == 0 and located in output
+    status, output = front_end(site, capsys)
+    assert status == 0 and SKIPPED in output and located in output  # skipped, still said
+    for _ in range(2):  # make strict, then make strict again with nothing changed
+        status, output = front_end(site, capsys, *STRICT)
+        assert status == 1 and located in output
+        assert SKIPPED not in output
+
+    site.write_study("alpha-2020-first-fixture", fixture_study("alpha-2020-first-fixture"))
+    status, output = front_end(site, capsys, *STRICT)
+    assert status == 0 and "WARNING" not in output
+    status, output = front_end(site, capsys, *STRICT)
+    assert status == 0 and SKIPPED in output
+
+
+def test_any_warning_of_an_unchanged_page_fails_make_strict(make_site, capsys):
+    """A warning that is no atlas rule (here an unknown index on a guide page) is printed
+    only while Sphinx reads the page; the front end has the page read again."""
+    site = make_site()
+    (site.srcdir / "notes.md").write_text(NOTES, encoding="utf-8")
+    located = "notes.md:6: WARNING: Unknown index 'nonsense'"
+
+    status, output = front_end(site, capsys)
+    assert status == 0 and located in output
+    status, output = front_end(site, capsys, *STRICT)
+    assert status == 1 and located in output
+
+    (site.srcdir / "notes.md").write_text(NOTES.replace("nonsense", "levels"), "utf-8")
+    assert front_end(site, capsys, *STRICT)[0] == 0
+
+
+NOTES = "---\norphan: true\n---\n# Notes\n\n```{atlas-index} nonsense\n```\n"
+SKIPPED = "Nothing changed since the last build"
+
+
+def test_only_pages_with_warnings_sphinx_alone_prints_are_read_again(tmp_path):
+    source = tmp_path / "source"
+    (source / "studies").mkdir(parents=True)
+    for name in ("notes.md", "studies/a.md", "studies/b.md"):
+        (source / name).write_text("x", encoding="utf-8")
+    warnings = (
+        f"{source}/notes.md:6: WARNING: Unknown index 'nonsense'. [atlas.index]\n"
+        f"{source}/studies/a.md:9: WARNING: ATLAS020 Unknown value 'E7'. [atlas.ATLAS020]\n"
+        f"{source}/studies/b.md: WARNING: a message\n  that goes on [docutils]\n"
+        f"{source}/gone.md:1: WARNING: a page deleted since\n"
+        f"{tmp_path}/conf.py:1: WARNING: outside the source folder\n"
+        "WARNING: no location at all\n"
+    )
+    assert sitebuild.warned_pages(warnings, source) == {
+        source / "notes.md",
+        source / "studies" / "b.md",
+    }

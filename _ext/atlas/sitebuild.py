@@ -22,6 +22,13 @@ promises Sphinx alone does not keep:
   next build starts from nothing: a half-written page, index or search bundle,
   or a saved environment that claims work the output does not show, can then
   not be carried forward.
+- **Strict means strict.** Sphinx prints the warnings of the pages it reads,
+  and reads only the pages that changed. The extension reports the atlas's
+  own problems of unread pages again (:mod:`atlas.sphinx.problems`); for any
+  other warning, the pages the last build warned about are given the current
+  time, so Sphinx reads them again and says it again. A skipped build prints
+  the last build's warnings again, and a build that treats warnings as errors
+  is never skipped after one that left warnings.
 - **The output is the build's.** Every file of the output is recorded after a
   completed build. Before the next one, a recorded file that was changed is
   deleted and a file that appeared is removed, so the build writes them again
@@ -43,6 +50,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +77,16 @@ ENVIRONMENT = ("SOURCE_DATE_EPOCH", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_MESS
 STAMP = "atlas-inputs.json"
 #: In the doctree folder: the source files the extension wrote (its tag and level pages).
 GENERATED_MANIFEST = "atlas-generated.json"
+#: In the doctree folder: the warnings of the last build, as Sphinx printed them (-w).
+WARNINGS = "atlas-warnings.txt"
+#: sphinx-build options that make warnings errors (``make strict``).
+WARNINGS_AS_ERRORS = {"-W", "--fail-on-warning"}
+#: The start of a warning as Sphinx prints it: its location (a file, maybe a line), then
+#: the level; the message may go on over further lines.
+WARNING_START = re.compile(r"^(?P<location>\S.*?): (?:WARNING|ERROR|CRITICAL): ", re.MULTILINE)
+#: How a warning of an atlas rule ends. The extension reports these again by itself,
+#: whether or not Sphinx reads the page again.
+ATLAS_RULE = re.compile(r"\[atlas\.ATLAS\d{3}\]\s*\Z")
 #: In the build folder while Sphinx runs; still there afterwards means it never finished.
 UNFINISHED = "atlas-build-unfinished"
 #: sphinx-build options that ask for a full rebuild, which is then never skipped.
@@ -228,6 +246,7 @@ class Paths:
         self.html = build / "html"
         self.doctrees = build / "doctrees"
         self.stamp = self.doctrees / STAMP
+        self.warnings = self.doctrees / WARNINGS
         self.unfinished = build / UNFINISHED
         # Links inside the source tree may point anywhere in the project around it.
         self.project = confdir if source.is_relative_to(confdir) else source
@@ -280,6 +299,40 @@ def repair(paths: Paths, recorded: Mapping[str, object], sources: Listing) -> No
                 (paths.html / name).unlink(missing_ok=True)
 
 
+def last_warnings(paths: Paths) -> str:
+    """What the last build printed as warnings ("" when none, or when it is unknown)."""
+    try:
+        return paths.warnings.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return ""
+
+
+def warned_pages(warnings: str, source: Path) -> set[Path]:
+    """Source files named by a warning that Sphinx prints only while it reads the file.
+
+    Warnings of atlas rules are left out: the extension reports those again
+    itself, without reading the page.
+    """
+    starts = list(WARNING_START.finditer(warnings))
+    pages = set()
+    for number, start in enumerate(starts):
+        end = starts[number + 1].start() if number + 1 < len(starts) else len(warnings)
+        if ATLAS_RULE.search(warnings[start.end() : end]):
+            continue
+        file = Path(re.sub(r":\d+$", "", start["location"]))
+        if file.is_absolute() and file.is_relative_to(source) and file.is_file():
+            pages.add(file)
+    return pages
+
+
+def read_warned_pages_again(paths: Paths, warnings: str) -> None:
+    """Give the pages the last build warned about the current time, so Sphinx reads
+    them again and prints their warnings again: otherwise a page that did not change
+    would pass ``make strict`` after ``make html`` printed its warning once."""
+    for page in warned_pages(warnings, paths.source):
+        os.utime(page)
+
+
 def start_from_nothing(paths: Paths) -> None:
     """Remove the output and the saved environment of a build that did not finish."""
     print("The last build did not finish; building the whole site again.")
@@ -302,6 +355,7 @@ def sphinx_command(args: argparse.Namespace) -> list[str]:
         *("-d", str(build / "doctrees")),
         *("-j", str(args.jobs)),
         *("-b", "html"),
+        *("-w", str(build / "doctrees" / WARNINGS)),
         *args.sphinx_options,
         str(args.source),
         str(build / "html"),
@@ -338,11 +392,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         and recorded.get("sources") == sources
         and recorded.get("outputs") == output_listing(paths.html)
     )
-    if unchanged and not FORCING.intersection(args.sphinx_options):
+    warnings = last_warnings(paths) if recorded else ""
+    strict = bool(WARNINGS_AS_ERRORS.intersection(args.sphinx_options))
+    if unchanged and not FORCING.intersection(args.sphinx_options) and not (strict and warnings):
         print(f"Nothing changed since the last build; the site is in {paths.html}.")
+        if warnings:
+            print("Its warnings, which still hold:", file=sys.stderr)
+            print(warnings, end="", file=sys.stderr)
         return 0
 
     repair(paths, recorded, sources)
+    read_warned_pages_again(paths, warnings)
+    # Sphinx writes the file anew, or not at all when it prints no warnings (-Q).
+    paths.warnings.unlink(missing_ok=True)
     paths.unfinished.parent.mkdir(parents=True, exist_ok=True)
     paths.unfinished.write_text(f"Sphinx started by process {os.getpid()}\n", encoding="utf-8")
     from sphinx.cmd.build import build_main
