@@ -205,7 +205,7 @@ def test_a_tag_page_opens_with_the_evidence_at_a_glance(built):
     page = site.html(f"tags/{EXERCISE_TAG}")
     glance = page.select_one("section.atlas-glance")
     assert glance.h2.get_text() == "At a glance: 3 studies"
-    assert "E1 Replicated 1, E2 Single study 2" in glance.get_text()
+    assert "E1 Replicated (1), E2 Single study (2)" in glance.get_text()
     measured = [li.get_text() for li in glance.select(".atlas-glance-measures li")]
     assert measured == ["VO2peak, day 2: lower in 2 studies, no difference in 1"]
     chains = [li.get_text(" ", strip=True) for li in glance.select(".atlas-glance-chains li")]

@@ -24,7 +24,11 @@ from .synthesis import PEM_REQUIRED, Glance, LedgerRow, MapCell, MeasureCount, t
 
 #: The chart's rows, top to bottom.
 CHART_ROWS = ("higher", "no difference", "mixed", "lower")
-WIDTH, ROW, LEFT, TOP, RIGHT = 640, 44, 118, 16, 20
+#: The chart's size in its own units; the page scales it to the column's width. Direction
+#: words stand above their row, so they take no width from the plot.
+WIDTH, ROW, LEFT, TOP, RIGHT = 520, 56, 60, 10, 24
+#: Where dots go whose study does not state its number of people with ME/CFS.
+UNSTATED_X = 24
 
 
 def directions_phrase(counts: Counter[str]) -> str:
@@ -54,16 +58,20 @@ def summary_line(rows: list[LedgerRow]) -> str:
     pem_counts = _by_study(required)
     if len(pem_counts) == 1:
         (direction,) = pem_counts
-        every = "it" if studies == 1 else ("both" if studies == 2 else "all")
-        found = f"{every} found {_direction_words(direction)}"
-    else:
-        found = directions_phrase(pem_counts).replace(" studies", "").replace(" study", "")
-    which = "the one that" if studies == 1 else f"the {studies:,} that"
-    return f"{summary} Of {which} required PEM, {found}."
+        found = _direction_words(direction)
+        if studies == 1:
+            return f"{summary} The one study that required PEM found {found}."
+        every = "both" if studies == 2 else "all"
+        return f"{summary} Of the {studies:,} that required PEM, {every} found {found}."
+    split = directions_phrase(pem_counts).replace(" studies", "").replace(" study", "")
+    return f"{summary} Of the {studies:,} that required PEM: {split}."
 
 
 def _direction_words(direction: str) -> str:
-    return "no difference" if direction == "no difference" else f"it {direction}"
+    """'it lower', 'no difference', 'mixed results': what a study found, after 'found'."""
+    return {"no difference": "no difference", "mixed": "mixed results"}.get(
+        direction, f"it {direction}"
+    )
 
 
 def direction_html(direction: str) -> str:
@@ -136,23 +144,22 @@ class SynthesisHtml:
         top = max(counts, default=10)
         decades = max(1, math.ceil(math.log10(max(top, 10))))
         plot = WIDTH - LEFT - RIGHT
-        height = TOP + ROW * len(CHART_ROWS) + 40
+        height = TOP + ROW * len(CHART_ROWS) + 44
 
         def x_of(people: int | None) -> float:
             if not people:
-                return LEFT - 40  # the "not stated" column
+                return UNSTATED_X
             return LEFT + plot * math.log10(max(people, 1)) / decades
 
         marks = []
         for index, direction in enumerate(CHART_ROWS):
-            y = TOP + ROW * index + ROW / 2
+            y = TOP + ROW * index + ROW * 0.65
             marks.append(
-                f'<text class="atlas-chart-label" x="{LEFT - 52}" y="{y + 4:.0f}" '
-                f'text-anchor="end">{escape(direction)}</text>'
-                f'<line class="atlas-chart-grid" x1="{LEFT - 48}" x2="{WIDTH - RIGHT}" '
+                f'<text class="atlas-chart-label" x="2" y="{y - 18:.0f}">{escape(direction)}</text>'
+                f'<line class="atlas-chart-grid" x1="2" x2="{WIDTH - RIGHT}" '
                 f'y1="{y:.0f}" y2="{y:.0f}"/>'
             )
-        axis_y = TOP + ROW * len(CHART_ROWS) + 6
+        axis_y = TOP + ROW * len(CHART_ROWS) + 4
         for power in range(decades + 1):
             x = LEFT + plot * power / decades
             marks.append(
@@ -160,9 +167,9 @@ class SynthesisHtml:
                 f'text-anchor="middle">{10**power:,}</text>'
             )
         marks.append(
-            f'<text class="atlas-chart-tick" x="{LEFT - 40}" y="{axis_y + 12}" '
+            f'<text class="atlas-chart-tick" x="{UNSTATED_X}" y="{axis_y + 12}" '
             'text-anchor="middle">?</text>'
-            f'<text class="atlas-chart-tick" x="{LEFT + plot / 2:.0f}" y="{axis_y + 30}" '
+            f'<text class="atlas-chart-tick" x="{WIDTH / 2:.0f}" y="{axis_y + 34}" '
             'text-anchor="middle">People with ME/CFS (log scale; ? = not stated)</text>'
         )
         seen: Counter[tuple[str, int]] = Counter()
@@ -171,7 +178,7 @@ class SynthesisHtml:
             x = x_of(row.me_cfs)
             place = (row.direction, round(x))
             # Dots at the same place step aside, so none hides another.
-            y = TOP + ROW * index + ROW / 2 + (seen[place] % 3 - 1) * 9
+            y = TOP + ROW * index + ROW * 0.65 + (seen[place] % 3 - 1) * 7
             seen[place] += 1
             required = row.pem == PEM_REQUIRED
             who = f"{row.me_cfs:,} people with ME/CFS" if row.me_cfs else "size not stated"
@@ -324,13 +331,13 @@ class SynthesisHtml:
         lines = [
             "<p><strong>By evidence level:</strong> "
             + ", ".join(
-                f"{escape(k)} {escape(levels[k].label)} {n:,}"
+                f"{escape(k)} {escape(levels[k].label)} ({n:,})"
                 for k, n in found.levels
                 if k in levels
             )
             + "</p>",
             "<p><strong>By PEM status:</strong> "
-            + ", ".join(f"{escape(pem[k].label)} {n:,}" for k, n in found.pem if k in pem)
+            + ", ".join(f"{escape(pem[k].label)} ({n:,})" for k, n in found.pem if k in pem)
             + "</p>",
         ]
         if found.measures:
