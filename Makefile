@@ -54,7 +54,7 @@ epub: $(STAMP) $(EPUBCHECK)  ## Build the atlas as an ePub into _build/epub and 
 
 serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
 	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \
-	  --ignore 'source/tags/*' --ignore 'source/evidence/*'
+	  --ignore 'source/tags/*' --ignore 'source/evidence/*' --ignore 'source/measures/*'
 
 # cffconvert 2.0 needs jsonschema 3 and the atlas needs 4, so it has an environment of its own.
 CFFCONVERT := $(VENV)/cffconvert/bin/cffconvert
@@ -101,4 +101,4 @@ bench: $(STAMP)  ## Build N synthetic studies three ways; figures in _build/benc
 	$(BIN)/python -m atlas.bench.run -n $(N) --jobs $(JOBS) --scale $(SCALE)
 
 clean:
-	rm -rf $(BUILD) source/tags source/evidence
+	rm -rf $(BUILD) source/tags source/evidence source/measures
