@@ -54,7 +54,7 @@ def test_a_page_from_options(project, capsys):
     page = STUDIES / "thorsdottir-2022-heart-rate.md"
     assert status == 0
     assert lines[0] == f"Created {page} from PMID 99000010."
-    assert lines[1].endswith(f"then run: atlas check {page}")
+    assert lines[1].endswith(f"then run: make check FILES={page}")
     assert options(page) == {
         "title": "Heart rate in the days after exercise: an invented study",
         "authors": "Þórsdóttir, Anna; Lee, K",
@@ -105,9 +105,13 @@ def test_the_confirm_prompt_names_the_placeholders_and_the_publication_type(proj
     run(capsys, "new", "--from", str(EXPORTS / "three-records.nbib"))
     text = (STUDIES / "odegard-2021-orthostatic-intolerance.md").read_text("utf-8")
     prompt = next(line for line in text.splitlines() if "Check the options above" in line)
+    # The publication type set the design; the prompt says so, and the rest are placeholders.
+    assert ":design: rct" in text.splitlines()
     assert (
-        ":design: observational, :evidence: E3, :confidence: preliminary are placeholders" in prompt
+        ":design: rct comes from the export's publication type 'Randomized Controlled Trial'"
+        in prompt
     )
+    assert ":evidence: E3, :confidence: preliminary are placeholders" in prompt
     assert "The export lists the paper as: Randomized Controlled Trial." in prompt
 
 
@@ -118,7 +122,7 @@ def test_a_medline_export_gives_one_page_per_record_and_reports_each(project, ca
     )
     status, lines = run(capsys, "new", "--from", str(EXPORTS / "three-records.nbib"))
     assert status == 1
-    assert lines[:3] == [
+    assert [line for line in lines if not line.startswith("    ")][:3] == [
         f"Created {STUDIES}/odegard-2021-orthostatic-intolerance.md from Record 1 (PMID 90000101).",
         "Skipped Record 2 (PMID 21092360): DOI 10.1017/S1352465810000792 is already in the atlas "
         f"at {STUDIES}/daniels-2011-socialization-model.md.",
@@ -213,4 +217,4 @@ def test_unusable_arguments_stop_with_status_2(project, capsys, args, says):
 def test_a_record_without_identifiers_is_refused(project, capsys):
     status, lines = run(capsys, "new", "--title", "No identifiers", "--year", "2020")
     assert status == 1
-    assert "it has neither a DOI nor a PMID" in lines[0]
+    assert "it has no DOI, PMID, ISBN, report number or web address" in lines[0]

@@ -27,6 +27,7 @@ import feedparser
 import jsonschema
 import rispy
 from atlas.model import citation
+from atlas.model.authors import author_list
 from atlas.model.record import DOI_PATTERN, FIELDS, PMID_PATTERN, Study
 from atlas.model.vocabulary import load_vocabulary
 from atlas.sphinx import exports
@@ -213,8 +214,20 @@ def bibtex_name(name: str) -> str:
     if pieces[0].startswith("{") and pieces[-1].endswith("}"):
         pieces[0] = pieces[0][1:]
         pieces[-1] = pieces[-1][:-1]
-        assert re.search(r"(^|\s)and(\s|$)", from_bibtex("".join(pieces)), re.IGNORECASE)
+        # Braces keep a group's name (no comma) or a name holding "and" one name.
+        text = from_bibtex("".join(pieces))
+        assert "," not in text or re.search(r"(^|\s)and(\s|$)", text, re.IGNORECASE)
     return from_bibtex("".join(pieces))
+
+
+def cited_names(study: Study) -> tuple[list[str], bool]:
+    """The names an export writes for a study's authors, and whether "and others" follows.
+
+    "[No authors listed]" and a last "et al." are forms of the list, not names
+    (atlas.model.authors).
+    """
+    listed = author_list([name for name in map(line, study.authors) if name])
+    return [name for name in listed.names if name], listed.more
 
 
 def cell(value: object) -> str:
@@ -255,9 +268,9 @@ def assert_bibtex_entry(entry: bibtexparser.model.Entry, study: Study) -> None:
             assert from_bibtex(entry[name]) == value, name
         else:
             assert name not in entry.fields_dict, name
-    names = [name for name in map(line, study.authors) if name]
+    names, more = cited_names(study)
     if names:
-        assert [bibtex_name(name) for name in entry["author"]] == names
+        assert [bibtex_name(name) for name in entry["author"]] == names + ["others"] * more
     else:
         assert "author" not in entry.fields_dict
     assert entry["year"] == str(study.year)
@@ -275,7 +288,7 @@ def assert_ris_record(record: dict, study: Study) -> None:
     assert record["type_of_reference"] == "JOUR"
     for name, value in expected.items():
         assert record.get(name, "") == value, name
-    assert record.get("authors", []) == [name for name in map(line, study.authors) if name]
+    assert record.get("authors", []) == cited_names(study)[0]
     assert set(record) <= {"type_of_reference", "authors", *expected}
 
 

@@ -54,7 +54,17 @@ def test_pages_without_code_or_tabs_load_neither_asset(site, docname):
     assert "pygments.css" not in loaded
     assert "design-tabs.js" not in loaded
     # What they do use stays.
-    assert {"furo.css", "sphinx-design.min.css", "atlas.css", "furo.js"} <= loaded
+    assert {"furo.css", "atlas.css", "furo.js"} <= loaded
+
+
+def test_only_pages_with_sphinx_design_parts_load_its_styles(site):
+    # A study page's cards and badges are sphinx-design components.
+    assert "sphinx-design.min.css" in assets(site, ALPHA)
+    assert site.html(ALPHA).select_one(".sd-card")
+    assert "sphinx-design.min.css" in assets(site, "tabs-page")
+    for docname in ("index", "evidence/e1", "tags/symptom-fatigue", "browse", "about"):
+        assert "sphinx-design.min.css" not in assets(site, docname), docname
+        assert not site.html(docname).select("[class*='sd-']"), docname
 
 
 def test_a_page_with_a_code_block_loads_the_code_colours_only(site):

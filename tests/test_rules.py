@@ -89,4 +89,4 @@ def test_case_definitions_that_disagree_imply_no_pem():
 
 def test_byline_shows_three_authors_then_et_al():
     study, _ = check(BASE)
-    assert study.byline_authors == "Alpha AB, Beta C, Gamma D et al."
+    assert study.byline_authors == "Alpha AB, Beta C, Gamma D, et al."

@@ -176,4 +176,7 @@ def test_new_rules_keep_existing_codes_and_are_appended_last():
         Rule.MEDICAL_ADVICE,
         Rule.NEAR_DUPLICATE_TITLE,
         Rule.UPDATED_IN_FUTURE,
+        Rule.SMALL_SAMPLE_MISMATCH,
+        Rule.CERTAINTY_WORDING,
+        Rule.RENAMED_TAG,
     }

@@ -83,7 +83,7 @@ def test_title_and_byline_show_three_authors_then_et_al(built):
     )
     byline = page.select_one("p.atlas-byline")
     assert byline.get_text() == (
-        "Alpha AB, Beta C, Gamma D et al. · Journal of Test Fixtures · 2020 · "
+        "Alpha AB, Beta C, Gamma D, et al. · Journal of Test Fixtures · 2020 · "
         "doi:10.5555/fixture.alpha"
     )
     assert byline.a["href"] == "https://doi.org/10.5555/fixture.alpha"

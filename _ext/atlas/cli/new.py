@@ -10,15 +10,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..model.atlaswide import read_identity
+from ..model.atlaswide import Identity, atlas_problems, read_identity
+from ..model.authors import ET_AL, NO_AUTHORS
 from ..model.identifiers import clean_doi, clean_pmid, identity_keys
 from ..model.references import ExportError, detect_format, read_references
+from ..model.rules import Rule
 from ..model.scaffold import Reference, render_page, template_placeholders
 from ..model.slug import study_slug, unusable_name_reason
+from ..model.suggest import suggested_design, suggested_tags
 from ..model.validate import today
 from .project import CommandError, Project, add_root_option, display, find_project
 
-FIELD_OPTIONS = ("title", "authors", "journal", "year", "doi", "pmid")
+FIELD_OPTIONS = ("title", "authors", "journal", "year", "doi", "pmid", "isbn", "report", "url")
 
 
 def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +47,11 @@ def add_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser])
     parser.add_argument("--year", type=int, help="the publication year")
     parser.add_argument("--doi", help="the DOI, such as 10.1186/1479-5876-12-104")
     parser.add_argument("--pmid", help="the PubMed ID, such as 24755065")
+    parser.add_argument("--isbn", help="for a book without DOI or PMID: its ISBN")
+    parser.add_argument("--report", help="for a report without DOI or PMID: its number")
+    parser.add_argument(
+        "--url", help="for a paper with no DOI, PMID, ISBN or report number: its web address"
+    )
     parser.add_argument("--slug", help="a file name to use instead of the derived one")
     add_root_option(parser)
     parser.set_defaults(run=run)
@@ -64,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         print(note)
     placeholders = template_placeholders(project.template.read_text("utf-8"), project.vocabulary)
-    known = _known_identifiers(project)
+    identities = _identities(project)
+    known = {key: identity.path for identity in identities for _, _, key in identity.keys}
     date = today()
     created: list[Path] = []
     skipped = 0
@@ -84,16 +93,71 @@ def run(args: argparse.Namespace) -> int:
         with path.open("x", encoding="utf-8") as page:
             page.write(render_page(reference, project.vocabulary, placeholders, date))
         created.append(path)
-        for _, _, key in identity_keys(reference.doi, reference.pmid):
+        for _, _, key in _keys(reference):
             known[key] = path
         print(f"Created {display(path)} from {where}.")
+        for note in _notes(reference, project):
+            print(f"    {note}")
+        identity = Identity(
+            project.docname(path), path, reference.title, None, None, line=1, title_line=2
+        )
+        for similar in _similar_titles(identity, identities):
+            print(f"    Warning: {similar}")
+        identities.append(identity)
     if created:
         paths = " ".join(display(path) for path in created)
+        files = f"'{paths}'" if len(created) > 1 else paths
         print(
             "Next: open the page, replace every FILL IN prompt with your own words, "
-            f"then run: atlas check {paths}"
+            f"then run: make check FILES={files}"
         )
     return 1 if skipped else 0
+
+
+def _notes(reference: Reference, project: Project) -> list[str]:
+    """What the export said that the contributor should know: design, tags, missing parts."""
+    vocabulary = project.vocabulary
+    notes = []
+    design = suggested_design(reference, vocabulary)
+    if design is not None:
+        notes.append(f"Design set to {design[0].key} from the export's {design[1]}.")
+    tags = suggested_tags(reference, vocabulary)
+    if tags:
+        keys = ", ".join(tag.key for tag, _ in tags)
+        notes.append(f"Tags suggested from the export, to confirm on the page: {keys}.")
+    if not reference.authors:
+        notes.append(
+            "The export names no author. Copy the names from the paper, or write "
+            f"':authors: {NO_AUTHORS}' if the paper names none."
+        )
+    elif reference.authors[-1] == ET_AL:
+        notes.append(
+            "The export lists only some authors ('and others'); the page ends the list with "
+            f"'{ET_AL}'. Add the rest from the paper if you can."
+        )
+    if reference.url and not (
+        reference.doi or reference.pmid or reference.isbn or reference.report
+    ):
+        notes.append(
+            "The paper is known by its web address only: save it at https://web.archive.org "
+            "and add ':archive-url:' with the address the archive gives."
+        )
+    return notes
+
+
+def _similar_titles(new: Identity, identities: list[Identity]) -> list[str]:
+    """ATLAS076 for the new page: a title almost the same as another page's."""
+    return [
+        f"{problem.rule.code} {problem.message}"
+        for page, problem in atlas_problems([*identities, new], report_on={new.docname})
+        if problem.rule is Rule.NEAR_DUPLICATE_TITLE
+    ]
+
+
+def _keys(reference: Reference) -> list[tuple[str, str, str]]:
+    return identity_keys(
+        reference.doi, reference.pmid, reference.isbn, reference.report, reference.url
+    )
 
 
 def _from_export(args: argparse.Namespace) -> tuple[list[Reference], list[str]]:
@@ -124,21 +188,22 @@ def _from_options(args: argparse.Namespace) -> list[Reference]:
             year=args.year,
             doi=clean_doi(args.doi or ""),
             pmid=clean_pmid(args.pmid or ""),
+            isbn=(args.isbn or "").strip(),
+            report=" ".join((args.report or "").split()),
+            url=(args.url or "").strip(),
         )
     ]
 
 
-def _known_identifiers(project: Project) -> dict[str, Path]:
-    """Every DOI and PMID already in the atlas, with the page that holds it."""
-    known: dict[str, Path] = {}
+def _identities(project: Project) -> list[Identity]:
+    """Every page's identity (identifiers and title), in name order."""
+    identities = []
     for path in project.study_pages():
         text = path.read_text("utf-8", errors="replace")
         identity = read_identity(path, text, project.docname(path), project.vocabulary)
-        if identity is None:
-            continue
-        for _, _, key in identity.keys:
-            known.setdefault(key, path)
-    return known
+        if identity is not None:
+            identities.append(identity)
+    return identities
 
 
 def _refusal(reference: Reference, known: dict[str, Path]) -> str | None:
@@ -147,9 +212,13 @@ def _refusal(reference: Reference, known: dict[str, Path]) -> str | None:
         return "it has no title; add it to the export or use --title"
     if reference.year is None:
         return "it has no publication year; add it to the export or use --year"
-    if not reference.doi and not reference.pmid:
-        return "it has neither a DOI nor a PMID, so it cannot be told apart from other papers"
-    for label, value, key in identity_keys(reference.doi, reference.pmid):
+    keys = _keys(reference)
+    if not keys:
+        return (
+            "it has no DOI, PMID, ISBN, report number or web address, so it cannot be told "
+            "apart from other papers; give one with --doi, --pmid, --isbn, --report or --url"
+        )
+    for label, value, key in keys:
         if key in known:
             return f"{label} {value} is already in the atlas at {display(known[key])}"
     return None

@@ -45,11 +45,15 @@ class Identity:
     line: int
     #: File line of the page's ``:title:`` option; 0 when it has none (then ``line``).
     title_line: int = 0
+    #: Identifiers of a paper without DOI or PMID.
+    isbn: str | None = None
+    report: str | None = None
+    paper_url: str | None = None
 
     @property
     def keys(self) -> list[tuple[str, str, str]]:
         """(label, value as written, comparison key) for each identifier the page has."""
-        return identity_keys(self.doi, self.pmid)
+        return identity_keys(self.doi, self.pmid, self.isbn, self.report, self.paper_url)
 
 
 def read_identity(path: Path, text: str, docname: str, vocabulary: Vocabulary) -> Identity | None:
@@ -85,6 +89,9 @@ def identity_of(block: StudyBlock, path: Path, docname: str) -> Identity:
         written("pmid"),
         block.line,
         title_option.line if title_option else 0,
+        isbn=written("isbn"),
+        report=written("report"),
+        paper_url=written("paper-url"),
     )
 
 

@@ -22,7 +22,8 @@ import rispy
 from bibtexparser.middlewares.parsestack import default_unparse_stack
 from bibtexparser.model import Entry, Field
 
-from .record import Study, short_name
+from .authors import author_list, cited, is_group
+from .record import Study
 
 NLM_AUTHORS = 6
 
@@ -95,25 +96,30 @@ def bibtex_text(text: str) -> str:
 def bibtex_names(names: Iterable[str]) -> str:
     """An ``author`` value: names joined by " and ", one BibTeX name each.
 
-    A name that itself holds a free-standing "and" is put in braces, so that
-    BibTeX keeps it as one name. A name that is blank once made one line is
-    left out.
+    A group's name (a name without a comma: :mod:`atlas.model.authors`) and a
+    name that itself holds a free-standing "and" are put in braces, so that
+    BibTeX keeps each as one name instead of reading a surname out of it. A
+    list that ends in "et al." ends in BibTeX's own "and others"; a paper with
+    no named author has no ``author`` value. A name that is blank once made
+    one line is left out.
     """
+    listed = author_list(list(names))
     written = []
-    for name in names:
+    for name in listed.names:
         text = bibtex_text(name)
         if text:
-            written.append(f"{{{text}}}" if _NAME_SEPARATOR.search(text) else text)
+            braced = is_group(name) or _NAME_SEPARATOR.search(text)
+            written.append(f"{{{text}}}" if braced else text)
+    if written and listed.more:
+        written.append("others")
     return " and ".join(written)
 
 
 def reference(study: Study) -> str:
     """The paper, as a reader would cite it."""
-    names = [one_line(short_name(name)) for name in study.authors]
-    names = [name for name in names if name]
-    authors = ", ".join(names[:NLM_AUTHORS]) + (", et al" if len(names) > NLM_AUTHORS else "")
+    authors = one_line(cited([one_line(name) for name in study.authors], NLM_AUTHORS))
     parts = [
-        f"{authors}." if authors else "",
+        authors if authors.endswith(".") else f"{authors}." if authors else "",
         f"{one_line(study.title).rstrip('.')}.",
         f"{one_line(study.journal)}.",
     ]
@@ -123,6 +129,14 @@ def reference(study: Study) -> str:
         parts.append(f"doi:{one_line(study.doi)}.")
     if study.pmid:
         parts.append(f"PMID: {one_line(study.pmid)}.")
+    if study.isbn:
+        parts.append(f"ISBN: {one_line(study.isbn)}.")
+    if study.report:
+        parts.append(f"Report {one_line(study.report)}.")
+    if study.paper_url and not (study.doi or study.pmid):
+        parts.append(f"Available from: {one_line(study.paper_url)}")
+        if study.archive_url:
+            parts.append(f"(archived copy: {one_line(study.archive_url)}).")
     return " ".join(part for part in parts if part)
 
 
@@ -167,17 +181,37 @@ def unique_keys(studies: Iterable[Study]) -> list[str]:
     return unique
 
 
+def record_kind(study: Study) -> tuple[str, str, str]:
+    """(RIS type, BibTeX entry type, BibTeX field for ``:journal:``) of the paper.
+
+    A report number makes a report and an ISBN a book; a paper known only by
+    its web address is a web document; anything else is a journal article.
+    """
+    if study.report:
+        return "RPRT", "techreport", "institution"
+    if study.isbn:
+        return "BOOK", "book", "publisher"
+    if study.paper_url and not (study.doi or study.pmid):
+        return "ELEC", "misc", "howpublished"
+    return "JOUR", "article", "journal"
+
+
 def bibtex_entry(study: Study, key: str) -> Entry:
-    """The paper as a BibTeX ``@article``; values escaped as :func:`bibtex_text` says."""
+    """The paper as a BibTeX entry; values escaped as :func:`bibtex_text` says."""
+    _, kind, venue = record_kind(study)
     fields = [
         ("author", bibtex_names(study.authors)),
         ("title", bibtex_text(study.title)),
-        ("journal", bibtex_text(study.journal)),
+        (venue, bibtex_text(study.journal)),
         ("year", str(study.year or "")),
         ("doi", bibtex_text(study.doi or "")),
         ("pmid", bibtex_text(study.pmid or "")),
+        ("isbn", bibtex_text(study.isbn or "")),
+        ("number", bibtex_text(study.report or "")),
+        ("url", bibtex_text(study.paper_url or "")),
+        ("note", f"Archived copy: {bibtex_text(study.archive_url)}" if study.archive_url else ""),
     ]
-    return Entry("article", key, [Field(name, value) for name, value in fields if value])
+    return Entry(kind, key, [Field(name, value) for name, value in fields if value])
 
 
 def bibtex(studies: list[Study]) -> str:
@@ -196,14 +230,21 @@ def ris(studies: list[Study]) -> str:
     """RIS records, one per study; every value is :func:`one_line`, as RIS is line-based."""
     records = []
     for study in studies:
+        kind = record_kind(study)[0]
+        # A group is one name with no comma, which RIS readers keep whole; "et al." and
+        # "no authors listed" have no RIS form, so those names are left out.
+        names = author_list([one_line(name) for name in study.authors]).names
         record = {
-            "type_of_reference": "JOUR",
-            "authors": [name for name in map(one_line, study.authors) if name],
+            "type_of_reference": kind,
+            "authors": [name for name in names if name],
             "title": one_line(study.title),
-            "journal_name": one_line(study.journal),
+            ("journal_name" if kind == "JOUR" else "publisher"): one_line(study.journal),
             "year": str(study.year or ""),
             "doi": one_line(study.doi or ""),
             "accession_number": one_line(study.pmid or ""),
+            # SN holds a book's ISBN and a report's number (RIS readers such as Zotero).
+            "issn": one_line(study.report or study.isbn or ""),
+            "urls": [one_line(url) for url in (study.paper_url, study.archive_url) if url],
         }
         records.append({key: value for key, value in record.items() if value})
     return rispy.dumps(records, implementation=_RisWithoutNumbers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .authors import NO_AUTHORS, is_no_authors
 from .findings import labels, normal_direction, normal_measure, written_label
 from .identifiers import clean_doi, clean_pmid
 from .page import find_blocks
@@ -117,7 +118,11 @@ def clean_value(spec: Field | None, value: str, vocabulary: Vocabulary) -> str:
     if spec.kind == "pmid":
         return clean_pmid(value)
     if spec.kind == "names":
-        return "; ".join(" ".join(name.split()) for name in value.split(";") if name.strip())
+        names = [" ".join(name.split()) for name in value.split(";") if name.strip()]
+        # "Unknown" or "Anonymous" alone means no named author; beside names, a person decides.
+        if spec.name == "authors" and names and all(is_no_authors(name) for name in names):
+            return NO_AUTHORS
+        return "; ".join(names)
     if spec.name == "participants":
         return _standard_participants(value) or " ".join(value.split())
     if spec.table is None:

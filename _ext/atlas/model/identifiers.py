@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .record import DOI_PATTERN, PMID_PATTERN
 
@@ -94,17 +94,68 @@ def doi_url(doi: str) -> str:
     return "https://doi.org/" + quote(clean_doi(doi), safe=DOI_URL_SAFE)
 
 
-def identity_keys(doi: str | None, pmid: str | None) -> list[tuple[str, str, str]]:
+def isbn_key(text: str) -> str | None:
+    """The ISBN as compared: its 13 digits (an ISBN-10 is turned into one); None if invalid.
+
+    ISBN-10 and ISBN-13 name the same book, hyphens and spaces are only layout,
+    and the check digit must fit the others (ISO 2108), so a mistyped digit is
+    not taken for another book.
+    """
+    digits = "".join(c for c in text if c not in "- ").upper()
+    if len(digits) == 10 and digits[:9].isascii() and digits[:9].isdigit():
+        if digits[9] not in "0123456789X":
+            return None
+        check = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        if check % 11:
+            return None
+        digits = "978" + digits[:9]
+        return digits + str(-sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits)) % 10)
+    if len(digits) == 13 and digits.isascii() and digits.isdigit():
+        weighted = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+        return digits if weighted % 10 == 0 else None
+    return None
+
+
+def report_key(text: str) -> str | None:
+    """A report number as compared: without case, spaces or punctuation ('NG 206' is 'ng206')."""
+    key = "".join(c for c in text.lower() if c.isalnum())
+    return key or None
+
+
+def url_key(text: str) -> str | None:
+    """A web address as compared: without scheme, 'www.', case of the host or a final slash."""
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def identity_keys(
+    doi: str | None,
+    pmid: str | None,
+    isbn: str | None = None,
+    report: str | None = None,
+    paper_url: str | None = None,
+) -> list[tuple[str, str, str]]:
     """(label, clean value, comparison key) for each valid identifier a paper has.
 
     Only identifiers that are valid once cleaned count. The build knows a page
     by its checked record, which holds no invalid value, so ``atlas check``
     (which reads the values as written) must leave them out too: both then
-    find the same duplicates.
+    find the same duplicates. A paper without DOI or PMID is known by its
+    ISBN, report number or web address, compared the same way everywhere.
     """
     keys = []
     if doi and (key := doi_key(doi)) is not None:
         keys.append(("DOI", clean_doi(doi), f"doi:{key}"))
     if pmid and (key := pmid_key(pmid)) is not None:
         keys.append(("PMID", key, f"pmid:{key}"))
+    if isbn and (key := isbn_key(isbn)) is not None:
+        keys.append(("ISBN", isbn.strip(), f"isbn:{key}"))
+    if report and (key := report_key(report)) is not None:
+        keys.append(("Report", " ".join(report.split()), f"report:{key}"))
+    if paper_url and (key := url_key(paper_url)) is not None:
+        keys.append(("Web address", paper_url.strip(), f"url:{key}"))
     return keys

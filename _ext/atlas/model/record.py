@@ -10,16 +10,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .authors import cited
 from .findings import DIRECTIONS, Finding
 from .participants import KINDS as PARTICIPANT_KINDS
 from .rules import Rule
 from .vocabulary import Vocabulary
 
-Kind = Literal["text", "names", "year", "doi", "pmid", "date", "choice", "choices", "studies"]
+Kind = Literal[
+    "text", "names", "year", "doi", "pmid", "isbn", "url", "date", "choice", "choices", "studies"
+]
 
 #: A bare DOI: no white space, no control character (anything else a DOI suffix may hold).
 DOI_PATTERN = r"^10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+$"
 PMID_PATTERN = r"^[1-9][0-9]{0,8}$"
+#: An ISBN as printed: 10 or 13 digits (the last of an ISBN-10 may be X), with hyphens or spaces.
+ISBN_PATTERN = r"^(?:[0-9][- ]?){9}[0-9Xx]$|^(?:[0-9][- ]?){12}[0-9]$"
+#: A full web address: http(s), no white space or control character.
+URL_PATTERN = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$"
+#: The options that tell one paper from another; a page needs at least one of them.
+IDENTIFYING = ("doi", "pmid", "isbn", "report", "paper-url")
 #: ``\d`` would also take other scripts' digits, which no date parser reads.
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: How a lineage option names another study page: its file name without ``.md``.
@@ -27,6 +36,8 @@ STUDY_REFERENCE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: The lineage options; the vocabulary's ``lineage`` table gives each its labels.
 RELATIONS = ("replicates", "fails-to-replicate", "follows-up", "same-cohort")
 EARLIEST_YEAR = 1900
+#: How many authors a study's byline names before ", et al.".
+BYLINE_AUTHORS = 3
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,31 @@ FIELDS: tuple[Field, ...] = (
         format_rule=Rule.BAD_DOI,
         what="the bare DOI of the retraction notice",
     ),
+    Field(
+        "isbn",
+        "isbn",
+        False,
+        "978-0-309-31689-7",
+        format_rule=Rule.BAD_ISBN,
+        what="an ISBN of 10 or 13 digits, such as 978-0-309-31689-7",
+    ),
+    Field("report", "text", False, "NICE guideline NG206"),
+    Field(
+        "paper-url",
+        "url",
+        False,
+        "https://www.nice.org.uk/guidance/ng206",
+        format_rule=Rule.BAD_URL,
+        what="a full web address starting with https://",
+    ),
+    Field(
+        "archive-url",
+        "url",
+        False,
+        "https://web.archive.org/web/2021/https://www.nice.org.uk/guidance/ng206",
+        format_rule=Rule.BAD_URL,
+        what="the full address of an archived copy, starting with https://",
+    ),
     *(
         Field(
             relation,
@@ -149,6 +185,10 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
             prop = {"type": "string", "pattern": DOI_PATTERN}
         elif spec.kind == "pmid":
             prop = {"type": "string", "pattern": PMID_PATTERN}
+        elif spec.kind == "isbn":
+            prop = {"type": "string", "pattern": ISBN_PATTERN}
+        elif spec.kind == "url":
+            prop = {"type": "string", "pattern": URL_PATTERN}
         elif spec.kind == "date":
             prop = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
         elif spec.kind == "studies":
@@ -169,7 +209,7 @@ def study_schema(vocabulary: Vocabulary, latest_year: int | None = None) -> dict
         "type": "object",
         "properties": properties,
         "required": [spec.name for spec in FIELDS if spec.required],
-        "anyOf": [{"required": ["doi"]}, {"required": ["pmid"]}],
+        "anyOf": [{"required": [name]} for name in IDENTIFYING],
         "additionalProperties": False,
     }
 
@@ -272,6 +312,10 @@ class Study:
     updated: str | None
     doi: str | None = None
     pmid: str | None = None
+    isbn: str | None = None
+    report: str | None = None
+    paper_url: str | None = None
+    archive_url: str | None = None
     reviewed_by: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     retracted: str | None = None
@@ -332,13 +376,8 @@ class Study:
 
     @property
     def byline_authors(self) -> str:
-        """First three authors as "Surname Initials", then "et al." if there are more."""
-        shown = ", ".join(short_name(name) for name in self.authors[:3])
-        return f"{shown} et al." if len(self.authors) > 3 else shown
+        """First three authors as "Surname Initials", then ", et al." if there are more.
 
-
-def short_name(name: str) -> str:
-    """'Wearden, Alison J' becomes 'Wearden AJ'; a name without a comma stays as it is."""
-    surname, _, given = name.partition(",")
-    initials = "".join(part[0] for part in given.replace("-", " ").split() if part[0].isalpha())
-    return f"{surname.strip()} {initials}".strip()
+        A group's name is shown whole, and a paper with no named author shows none.
+        """
+        return cited(self.authors, BYLINE_AUTHORS)

@@ -19,7 +19,8 @@ import rispy
 from bibtexparser import middlewares
 from Bio import Medline
 
-from .identifiers import clean_doi, clean_pmid, pmid_key
+from .authors import ET_AL, is_more_authors
+from .identifiers import clean_doi, clean_pmid, isbn_key, pmid_key
 from .scaffold import Reference
 
 SUFFIXES = {".nbib": "medline", ".medline": "medline", ".ris": "ris", ".bib": "bibtex"}
@@ -35,6 +36,10 @@ PMID_IN_TEXT = re.compile(
 )
 #: MEDLINE publication types that say nothing about the design.
 PLAIN_TYPES = ("Journal Article", "Research Support")
+#: RIS types whose SN is a journal's ISSN, not a book's ISBN or a report's number.
+JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "NEWS"})
+#: BibTeX entry types whose ``number`` is a report number.
+REPORT_TYPES = frozenset({"techreport", "report"})
 
 
 class ExportError(ValueError):
@@ -66,11 +71,13 @@ def _medline(text: str) -> tuple[list[Reference], list[str]]:
         authors = record.get("FAU") or [_comma_name(name) for name in record.get("AU", [])]
         identifiers = [*record.get("AID", []), record.get("LID", "")]
         types = record.get("PT", [])
+        isbn = _first_isbn(record.get("ISBN", ""))
         references.append(
             Reference(
-                title=_medline_title(record.get("TI", "")),
-                authors=tuple(_tidy(name) for name in [*authors, *record.get("CN", [])]),
-                journal=_tidy(record.get("JT") or record.get("TA", "")),
+                title=_title(record.get("TI") or record.get("BTI", "")),
+                # CN is a group author: its name, without a comma, is the atlas's group form.
+                authors=_authors([*authors, *(_group(name) for name in record.get("CN", []))]),
+                journal=_tidy(record.get("JT") or record.get("TA") or record.get("PB", "")),
                 year=_year(record.get("DP", "")),
                 doi=next(
                     (
@@ -83,17 +90,56 @@ def _medline(text: str) -> tuple[list[Reference], list[str]]:
                 pmid=clean_pmid(record.get("PMID", "")),
                 preprint="Preprint" in types,
                 publication_types=tuple(t for t in types if not t.startswith(PLAIN_TYPES)),
+                mesh_headings=tuple(_heading(h) for h in _as_list(record.get("MH"))),
+                keywords=tuple(_tidy(k) for k in _as_list(record.get("OT"))),
+                record_type="BOOK" if isbn else "",
+                isbn=isbn,
             )
         )
     return references, []
 
 
-def _medline_title(title: str) -> str:
-    """PubMed ends titles with a period and brackets translated ones; the atlas does neither."""
+def _title(title: str) -> str:
+    """One form for titles from every export: no final full stop, no translation brackets.
+
+    PubMed ends titles with a full stop and brackets translated ones; RIS and
+    BibTeX exports of the same paper often keep the journal's full stop. The
+    atlas writes neither, so one paper gets one title whatever file it came
+    from (an ellipsis or a question mark stays).
+    """
     title = _tidy(title)
     if title.startswith("[") and title.rstrip(".").endswith("]"):
         title = title.rstrip(".")[1:-1]
-    return title[:-1] if title.endswith(".") else title
+    if title.endswith(".") and not title.endswith(".."):
+        title = title[:-1]
+    return title
+
+
+def _heading(heading: str) -> str:
+    """A MeSH heading without its qualifiers and major-topic stars: 'Fatigue/*diagnosis'."""
+    return _tidy(heading.split("/", 1)[0].replace("*", ""))
+
+
+def _group(name: str) -> str:
+    """A group's name, without the comma some exports add to keep it whole ('WHO,')."""
+    return _tidy(name).rstrip(",").replace(",", "")
+
+
+def _authors(names: list[str]) -> tuple[str, ...]:
+    """Names tidied; BibTeX's "others" or a written "et al." becomes the atlas's "et al."."""
+    tidy = [_tidy(name) for name in names if _tidy(name)]
+    named = [name for name in tidy if not is_more_authors(name)]
+    return tuple(named + ([ET_AL] if len(named) < len(tidy) and named else []))
+
+
+def _first_isbn(value: object) -> str:
+    """The first ISBN of a field that may list several, with their kinds ('... (print)')."""
+    for item in _as_list(value):
+        for candidate in re.split(r"[;,]|\s(?=97[89])", str(item)):
+            found = re.search(r"[0-9][0-9 -]{8,16}[0-9Xx]", candidate)
+            if found and isbn_key(found[0]) is not None:
+                return found[0].strip()
+    return ""
 
 
 def _comma_name(name: str) -> str:
@@ -109,6 +155,9 @@ def _ris(text: str) -> tuple[list[Reference], list[str]]:
         raise ExportError(f"Cannot read the RIS file: {error}") from error
     references = []
     for entry in entries:
+        kind = str(entry.get("type_of_reference", "")).strip().upper()
+        serial = str(entry.get("issn", ""))
+        isbn = _first_isbn(serial) if kind not in JOURNAL_TYPES else ""
         notes = " ".join(
             str(value)
             for key in ("notes", "note", "accession_number", "urls", "custom1", "custom2")
@@ -118,12 +167,15 @@ def _ris(text: str) -> tuple[list[Reference], list[str]]:
         if pmid_key(pmid) is None:
             found = PMID_IN_TEXT.search(notes)
             pmid = found[1] if found else ""
+        urls = [str(url) for url in _as_list(entry.get("urls"))]
         references.append(
             Reference(
-                title=_tidy(_first(entry, "title", "primary_title", "translated_title")),
-                authors=tuple(
-                    _tidy_person(name)
-                    for name in entry.get("authors") or entry.get("first_authors") or []
+                title=_title(_first(entry, "title", "primary_title", "translated_title")),
+                authors=_authors(
+                    [
+                        _ris_name(name)
+                        for name in entry.get("authors") or entry.get("first_authors") or []
+                    ]
                 ),
                 journal=_tidy(
                     _first(
@@ -133,14 +185,40 @@ def _ris(text: str) -> tuple[list[Reference], list[str]]:
                         "alternate_title3",
                         "alternate_title2",
                         "alternate_title1",
+                        "publisher",
                     )
                 ),
                 year=_year(_first(entry, "year", "publication_year", "date")),
                 doi=clean_doi(_first(entry, "doi")),
                 pmid=pmid,
+                keywords=_keywords(entry.get("keywords")),
+                record_type=kind,
+                isbn=isbn,
+                report=_tidy(serial) if kind == "RPRT" and not isbn else "",
+                url=next((url for url in urls if not _is_archive(url)), ""),
             )
         )
     return references, []
+
+
+def _ris_name(name: str) -> str:
+    """A person 'Surname, Given'; a group's name has no comma, or only a trailing one."""
+    name = _tidy(name)
+    if name.endswith(",") or "," not in name:
+        return _group(name)
+    return _tidy_person(name)
+
+
+def _keywords(value: object) -> tuple[str, ...]:
+    """Keywords from a list, or from one text separated by semicolons or commas."""
+    items = [str(item) for item in _as_list(value)]
+    if len(items) == 1:
+        items = re.split(r"[;,]", items[0])
+    return tuple(dict.fromkeys(_tidy(item) for item in items if _tidy(item)))
+
+
+def _is_archive(url: str) -> bool:
+    return "web.archive.org/" in url or "archive.org/web/" in url
 
 
 def _bibtex(text: str) -> tuple[list[Reference], list[str]]:
@@ -175,14 +253,29 @@ def _bibtex(text: str) -> tuple[list[Reference], list[str]]:
         if not pmid:
             found = PMID_IN_TEXT.search(str(fields.get("note", "")))
             pmid = found[1] if found else ""
+        kind = entry.entry_type.lower()
+        venue = next(
+            (
+                fields[name]
+                for name in ("journal", "journaltitle", "institution", "publisher", "organization")
+                if fields.get(name)
+            ),
+            "",
+        )
+        authors = [_bibtex_name(name) for name in fields.get("author", [])]
         references.append(
             Reference(
-                title=_unbrace(str(fields.get("title", ""))),
-                authors=tuple(_bibtex_name(name) for name in fields.get("author", [])),
-                journal=_unbrace(str(fields.get("journal") or fields.get("journaltitle") or "")),
+                title=_title(_unbrace(str(fields.get("title", "")))),
+                authors=_authors(authors),
+                journal=_unbrace(str(venue)),
                 year=_year(str(fields.get("year") or fields.get("date") or "")),
                 doi=clean_doi(str(fields.get("doi", ""))),
                 pmid=clean_pmid(pmid),
+                keywords=_keywords(_unbrace(str(fields.get("keywords", "")))),
+                record_type=kind,
+                isbn=_first_isbn(str(fields.get("isbn", ""))),
+                report=_unbrace(str(fields.get("number", ""))) if kind in REPORT_TYPES else "",
+                url=_unbrace(str(fields.get("url", ""))),
             )
         )
     return references, notes
@@ -192,7 +285,7 @@ def _bibtex_name(name: Any) -> str:
     """bibtexparser's name parts as 'von Last, First Jr'; a group keeps its one name."""
     surname = _unbrace(" ".join([*name.von, *name.last]))
     given = _unbrace(" ".join([*name.first, *name.jr]))
-    return _tidy_person(f"{surname}, {given}" if given else surname)
+    return _tidy_person(f"{surname}, {given}") if given else _group(surname)
 
 
 def _unbrace(text: str) -> str:

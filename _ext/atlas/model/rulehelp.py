@@ -48,8 +48,9 @@ HELP: dict[Rule, RuleHelp] = {
         "Write the value after the name, or delete the line if the option is optional.",
     ),
     Rule.MISSING_IDENTIFIER: RuleHelp(
-        "The study has neither a DOI nor a PMID.",
-        "Add `:doi:` or `:pmid:` (or both) from the paper's page on PubMed or the journal.",
+        "The study has no identifier: no DOI, PMID, ISBN, report number or web address.",
+        "Add `:doi:` or `:pmid:` from the paper's page on PubMed or the journal. A paper "
+        "with neither gets `:isbn:`, `:report:` or `:paper-url:` with `:archive-url:`.",
     ),
     Rule.UNKNOWN_VALUE: RuleHelp(
         "A value is not in the atlas vocabulary.",
@@ -256,6 +257,27 @@ HELP: dict[Rule, RuleHelp] = {
         "A tag was renamed or merged into another; the page still uses its old key.",
         "Write the new key the message names. `make fix` (or `.venv/bin/atlas check --fix`) "
         "does this.",
+    ),
+    Rule.NO_AUTHORS_FORM: RuleHelp(
+        "The authors are given as a word such as 'Unknown' or 'Anonymous', which would be "
+        "cited as an author of that name, or '[No authors listed]' stands beside names.",
+        "If the paper names no author, write `:authors: [No authors listed]` alone. "
+        "`make fix` (or `.venv/bin/atlas check --fix`) does this.",
+    ),
+    Rule.BAD_ISBN: RuleHelp(
+        "The ISBN is not 10 or 13 digits, or its last (check) digit does not fit the others.",
+        "Copy the ISBN again from the book's page or its back cover, such as "
+        "`:isbn: 978-0-309-31689-7`.",
+    ),
+    Rule.BAD_URL: RuleHelp(
+        "A web address option does not hold a full web address.",
+        "Write the whole address, starting with https://.",
+    ),
+    Rule.URL_WITHOUT_ARCHIVE: RuleHelp(
+        "A paper is identified by its web address, but no archived copy is given (or an "
+        "archived copy without the address).",
+        "Save the page at https://web.archive.org and give both `:paper-url:` and "
+        "`:archive-url:`.",
     ),
     Rule.CERTAINTY_WORDING: RuleHelp(
         "A finding uses GRADE's wording for a more certain result than the study's design and "

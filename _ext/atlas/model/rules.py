@@ -114,6 +114,14 @@ class Rule(Enum):
     CERTAINTY_WORDING = ("ATLAS105", "certainty-wording", Severity.WARNING)
     # A renamed or merged tag still works, but its old key should go before it is retired.
     RENAMED_TAG = ("ATLAS130", "renamed-tag", Severity.WARNING)
+    # "Unknown" or "Anonymous" as a name would be cited as an author of that name.
+    NO_AUTHORS_FORM = ("ATLAS131", "no-authors-form")
+    # An ISBN identifies a book only if its check digit holds; a typo would match no book.
+    BAD_ISBN = ("ATLAS132", "bad-isbn")
+    # A web address is the only way to a paper without DOI or PMID; it must be a full one.
+    BAD_URL = ("ATLAS133", "bad-url")
+    # Web pages move and change; an archived copy keeps the cited version reachable.
+    URL_WITHOUT_ARCHIVE = ("ATLAS134", "url-without-archive")
 
     def __init__(self, code: str, slug: str, severity: Severity = Severity.ERROR) -> None:
         self.code = code

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from .authors import is_no_authors
 from .markup import PROMPT_MARKER
 from .record import Study
 from .rules import Problem, Rule
@@ -84,7 +85,8 @@ def study_slug(authors: Sequence[str], year: int, title: str) -> str:
     A title without Latin letters or digits (Cyrillic, Chinese) gives no words;
     ``study`` stands in, because the file-name rule wants a word after the year.
     """
-    first = author_slug(authors[0]) if authors else UNKNOWN_AUTHOR
+    named = [author for author in authors if not is_no_authors(author)]
+    first = author_slug(named[0]) if named else UNKNOWN_AUTHOR
     return "-".join([first, str(year), *(title_words(title) or [NO_TITLE_WORDS])])
 
 
@@ -172,7 +174,11 @@ def file_name_problems(stem: str, study: Study) -> list[Problem]:
     if not study.authors or study.year is None or PROMPT_MARKER in study.authors[0]:
         return []
     year = str(study.year)
-    if is_organisation(study.authors[0]):
+    if is_no_authors(study.authors[0]):
+        prefix = f"{UNKNOWN_AUTHOR}-{year}-"
+        fits = stem.startswith(prefix) and len(stem) > len(prefix)
+        expected = f"'{prefix}' (the paper names no author) followed by two title words"
+    elif is_organisation(study.authors[0]):
         parts = stem.split("-")
         fits = year in parts[1:-1]
         expected = f"a short name for the group, then '-{year}-' and two title words"

@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .authors import NO_AUTHORS, is_no_authors
 from .closest import closest, described
 from .findings import check_findings
 from .identifiers import (
@@ -25,11 +26,20 @@ from .identifiers import (
     doi_key,
     invisible_characters,
     is_invisible,
+    isbn_key,
     pmid_key,
 )
 from .markup import markup_problems
 from .participants import check_participants
-from .record import EARLIEST_YEAR, FIELDS, FIELDS_BY_NAME, Field, Study, study_schema
+from .record import (
+    EARLIEST_YEAR,
+    FIELDS,
+    FIELDS_BY_NAME,
+    IDENTIFYING,
+    Field,
+    Study,
+    study_schema,
+)
 from .rules import Problem, Rule
 from .studyblock import StudyBlock
 from .vocabulary import Vocabulary, keyed, suggest
@@ -119,16 +129,21 @@ def check_block(
                 f"':{name}: {spec.example}' below the opening line.",
             )
         )
-    if "doi" not in values and "pmid" not in values and not skipped & {"doi", "pmid"}:
+    if not set(IDENTIFYING) & (set(values) | skipped):
         problems.append(
             Problem(
                 Rule.MISSING_IDENTIFIER,
                 block.line,
                 "The study needs a ':doi:' or a ':pmid:' (or both) so readers can find "
-                "the paper, for example ':doi: 10.1017/S1352465810000792'.",
+                "the paper, for example ':doi: 10.1017/S1352465810000792'. A paper with "
+                "neither gets ':isbn:', ':report:' or ':paper-url:' with ':archive-url:'.",
             )
         )
     valid = {name: value for name, value in values.items() if name not in invalid}
+    found, wrong = _identifier_and_author_problems(valid, lines)
+    problems += found
+    invalid |= wrong
+    valid = {name: value for name, value in valid.items() if name not in wrong}
     problems += _cross_field_problems(valid, lines, vocabulary)
     for name, problem in _date_problems(valid, lines, today):
         problems.append(problem)
@@ -222,6 +237,54 @@ def _clean_identifier(spec: Field, written: str, line: int) -> tuple[str, list[P
             f"'atlas check --fix' does this; got {written!r}.",
         )
     ]
+
+
+def _identifier_and_author_problems(
+    values: dict[str, Any], lines: dict[str, int]
+) -> tuple[list[Problem], set[str]]:
+    """ISBN check digits, a web address without its archived copy, and "no author" words.
+
+    Returns the problems and the options whose values must be left out (an ISBN
+    that names no book would otherwise find or hide duplicates).
+    """
+    problems = []
+    wrong: set[str] = set()
+    isbn = values.get("isbn")
+    if isbn is not None and isbn_key(isbn) is None:
+        wrong.add("isbn")
+        problems.append(
+            Problem(
+                Rule.BAD_ISBN,
+                lines["isbn"],
+                f"':isbn: {isbn}' is not a valid ISBN: its check digit does not fit. Copy it "
+                "again from the book's page or back cover.",
+            )
+        )
+    given = [name for name in ("paper-url", "archive-url") if name in values]
+    if len(given) == 1:
+        (name,) = given
+        other = "archive-url" if name == "paper-url" else "paper-url"
+        problems.append(
+            Problem(
+                Rule.URL_WITHOUT_ARCHIVE,
+                lines[name],
+                f"':{name}:' needs ':{other}:' as well: a web page can change or go, so the "
+                "atlas keeps both the address and an archived copy (save the page at "
+                "https://web.archive.org and copy the address it gives).",
+            )
+        )
+    authors = values.get("authors") or []
+    if any(is_no_authors(name) for name in authors) and authors != [NO_AUTHORS]:
+        problems.append(
+            Problem(
+                Rule.NO_AUTHORS_FORM,
+                lines["authors"],
+                f"If the paper names no author, write ':authors: {NO_AUTHORS}' and nothing "
+                f"else; {'; '.join(authors)!r} would be cited as authors of those names. "
+                "'make fix' (or '.venv/bin/atlas check --fix') does this.",
+            )
+        )
+    return problems, wrong
 
 
 def _renamed_tags(

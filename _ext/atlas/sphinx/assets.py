@@ -1,14 +1,16 @@
 """The extension's own CSS and scripts, where Sphinx finds them, and which page loads what.
 
-Sphinx, furo and sphinx-design add their files to every page. Two of them
-serve only some pages: ``pygments.css`` colours highlighted code, and
-sphinx-design's ``design-tabs.js`` keeps tab sets in step. A study page has
-neither, so they are left out of every page whose document holds no code
-block or tab set (about a sixth of a study page's bytes).
+Sphinx, furo and sphinx-design add their files to every page. Three of them
+serve only some pages: ``pygments.css`` colours highlighted code,
+sphinx-design's ``design-tabs.js`` keeps tab sets in step, and its
+``sphinx-design.min.css`` styles its components (the cards of a study page).
+Each is left out of every page that does not use it: a study page has no code
+and no tabs, and the home, guide and index pages have no sphinx-design part.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,17 +36,29 @@ def add_static_path(app: Sphinx, config: Config) -> None:
     )
 
 
-def _holds(kind: type[nodes.Node]) -> Callable[[nodes.document | None], bool]:
-    def check(doctree: nodes.document | None) -> bool:
+#: Whether a page needs an asset, from its document and its HTML body.
+Need = Callable[[nodes.document | None, str], bool]
+#: An element of the page with a sphinx-design class (``sd-card``, ``sd-badge``, ...).
+DESIGN_CLASS = re.compile(r'class="(?:[^"]*\s)?sd-')
+
+
+def _holds(kind: type[nodes.Node]) -> Need:
+    def check(doctree: nodes.document | None, body: str) -> bool:
         return doctree is not None and doctree.next_node(kind) is not None
 
     return check
 
 
+def _uses_design(doctree: nodes.document | None, body: str) -> bool:
+    """The study pages' cards and badges, written as HTML, are found in the body."""
+    return DESIGN_CLASS.search(body) is not None
+
+
 #: Asset file (as Sphinx names it, below ``_static/``) -> whether a page needs it.
-ONLY_WHERE_USED: dict[str, Callable[[nodes.document | None], bool]] = {
+ONLY_WHERE_USED: dict[str, Need] = {
     "_static/pygments.css": _holds(nodes.literal_block),
     "_static/design-tabs.js": _holds(sd_tab_label),
+    "_static/sphinx-design.min.css": _uses_design,
 }
 
 
@@ -61,7 +75,8 @@ def drop_unused_assets(
     The lists are replaced, never changed in place: Sphinx shares them between
     pages.
     """
-    unused = {name for name, needed in ONLY_WHERE_USED.items() if not needed(doctree)}
+    body = str(context.get("body", ""))
+    unused = {name for name, needed in ONLY_WHERE_USED.items() if not needed(doctree, body)}
     if not unused:
         return
     for key in ("css_files", "script_files"):

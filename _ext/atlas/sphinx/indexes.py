@@ -187,6 +187,9 @@ def _check_atlas(env: BuildEnvironment, atlas: AtlasDomain, studies: list[Study]
             s.pmid,
             s.line,
             s.option_lines.get("title", 0),
+            isbn=s.isbn,
+            report=s.report,
+            paper_url=s.paper_url,
         )
         for s in studies
     ]
