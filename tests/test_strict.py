@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from atlas import sitebuild
 from atlas.model.rules import Rule, Severity
+from atlas.sphinx import problems
 from cases import BASE, CASES
-from conftest import Build, Site, fixture_study, new_site
+from conftest import FIXTURE_NAMES, Build, Site, fixture_study, new_site
 from test_source_kinds import FINDING_IN_BUILD, STUDIES_BUILT, check_findings, check_project
 
 #: (path below source/, line, rule code)
@@ -201,6 +202,28 @@ def test_a_problem_found_by_comparing_pages_follows_the_other_page(make_site):
         assert len(reported(site, site.build(), "alpha-2020-same-doi")) == 1
     site.remove_study("alpha-2020-first-fixture")
     assert site.build().warning_lines() == []
+
+
+def changed_count(build: Build) -> int:
+    """How many pages the build read again because they changed (Sphinx's own count)."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", build.status)
+    match = re.search(r"(\d+) added, (\d+) changed, (\d+) removed", plain)
+    assert match, plain
+    return int(match[2])
+
+
+def test_new_rules_read_every_page_again(make_site, monkeypatch):
+    """Kept problems are what the rules found: when their code changes, nothing kept is
+    trusted, and every page is read (and reported) again."""
+    site = make_site()
+    site.write_study("alpha-2020-first-fixture", broken_alpha())
+    site.build()
+    assert changed_count(site.build()) == 0
+    monkeypatch.setattr(problems, "rules_digest", lambda: "the rules have changed")
+    build = site.build()
+    assert changed_count(build) >= len(FIXTURE_NAMES)
+    assert len(reported(site, build, "alpha-2020-first-fixture")) == 1
+    assert changed_count(site.build()) == 0
 
 
 # -- the build front end: make html, then make strict ---------------------------------

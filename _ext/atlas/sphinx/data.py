@@ -50,7 +50,7 @@ class AtlasDomain(Domain):
 
     name = "atlas"
     label = "ME/CFS atlas"
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Study.to_dict()
         "studies": {},
@@ -68,6 +68,8 @@ class AtlasDomain(Domain):
         "lineage": {},
         "vocabulary_path": "",
         "vocabulary_digest": "",
+        # digest of the code whose findings "problems" keeps (atlas.sphinx.problems)
+        "rules_digest": "",
     }
 
     def __init__(self, env: BuildEnvironment) -> None:

@@ -14,6 +14,10 @@ they need no keeping.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Set
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -25,6 +29,12 @@ logger = logging.getLogger(__name__)
 
 #: Rule code -> rule, to turn a kept problem back into one.
 RULES = {rule.code: rule for rule in Rule}
+#: The code whose findings are kept: the rules, and the modules that apply them while
+#: pages are read.
+RULE_CODE = (
+    *sorted(Path(__file__).parent.parent.joinpath("model").glob("*.py")),
+    *(Path(__file__).with_name(f"{name}.py") for name in ("study", "guard", "sources", "parser")),
+)
 
 
 class _Reading:
@@ -86,7 +96,30 @@ def report_unread_pages(app: Sphinx, env: BuildEnvironment) -> None:
                 _log(Problem(rule, line, message), (docname, line))
 
 
+def rules_digest() -> str:
+    """A digest of the code in :data:`RULE_CODE`."""
+    digest = hashlib.sha256()
+    for path in RULE_CODE:
+        digest.update(f"{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def reread_when_the_rules_change(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
+    """``env-get-outdated``: kept problems are what the rules found when a page was read.
+
+    When the code of the rules changes, every page is read again, so that no page
+    keeps a problem the rules no longer find, nor misses one they now find.
+    """
+    digest = rules_digest()
+    previous = atlas_domain(env).swap("rules_digest", digest)
+    return sorted(env.found_docs) if previous and previous != digest else []
+
+
 def setup_problems(app: Sphinx) -> None:
+    app.connect("env-get-outdated", reread_when_the_rules_change)
     # Last of the handlers that choose the pages to read (default priority 500).
     app.connect("env-before-read-docs", start_reading, priority=900)
     # Before the atlas-wide rules (default priority 500), so a page's own problems come first.
