@@ -32,6 +32,7 @@ from .indexes import setup_indexes
 from .lineage import setup_lineage
 from .links import setup_links
 from .metadata import setup_metadata
+from .moved import setup_moved
 from .outputs import setup_outputs
 from .parser import setup_parser
 from .problems import setup_problems
@@ -55,6 +56,7 @@ FEATURES: tuple[Callable[[Sphinx], None], ...] = (
     setup_problems,  # problems of pages not read again, reported again
     setup_study_nodes,
     setup_indexes,
+    setup_moved,  # old addresses of renamed tags
     setup_guide,
     setup_home,  # the home page's search box
     setup_history,
