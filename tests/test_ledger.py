@@ -346,3 +346,15 @@ def test_the_browse_index_offers_study_size_and_what_was_measured(built):
     assert [
         index["family"][i][0] for i in by_path["november-2022-immune-cells"][column["measured"]]
     ] == ["immune"]
+
+
+def test_other_builders_show_the_label_and_participants_in_words(tmp_path):
+    site = new_site(tmp_path, {"kilo-2019-first-test": ledger_studies()["kilo-2019-first-test"]})
+    build = site.build(builder="text")
+    assert build.warning_lines() == []
+    written = (site.output_of("text") / "studies" / "kilo-2019-first-test.txt").read_text("utf-8")
+    text = " ".join(written.split())  # the text builder wraps lines
+    assert "22 people with ME/CFS, 10 healthy controls" in text
+    # In bold, which the text builder writes as **...**.
+    assert "**VO2peak, day 2: lower.** Peak oxygen use fell on the second day." in text
+    assert f"[{MEASURE}" not in text
