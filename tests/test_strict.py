@@ -92,7 +92,7 @@ def atlas(tmp_path_factory: pytest.TempPathFactory):
     # be reported once, by the reading, not a second time from what was kept.
     again = site.srcdir / "studies" / "case-unknown-level.md"
     again.write_text(again.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    one_read = site.build()
+    one_read = site.build(parallel=2)  # read in a forked reader, merged back
     return root, site, [first, unchanged, one_read]
 
 
