@@ -65,7 +65,7 @@ def test_an_error_is_printed_as_path_line_column_code_message_with_a_hint(projec
         f"{page}:9:1 ATLAS020 Unknown value 'E5' for ':evidence:'. Allowed: E0, E1, E2, E3."
     )
     assert lines[1].startswith("    hint: Use one of the values the message lists.")
-    assert lines[1].endswith("More: atlas rules ATLAS020")
+    assert lines[1].endswith("More: .venv/bin/atlas rules ATLAS020")
     assert lines[-1] == "Checked 1 file: 1 error."
 
 

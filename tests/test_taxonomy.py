@@ -174,3 +174,10 @@ def test_the_old_tag_address_is_not_in_the_sitemap(built):
     sitemap = (site.outdir / "sitemap.xml").read_text("utf-8")
     assert f"tags/{NEW}.html" in sitemap
     assert f"tags/{OLD}.html" not in sitemap
+
+
+def test_the_guide_page_gives_each_term_its_mesh_name_and_id(built):
+    site, _ = built
+    text = " ".join(site.html("how-the-atlas-works").get_text().split())
+    assert "MeSH: Post-Acute COVID-19 Syndrome (D000094024)." in text
+    assert "MeSH: Case-Control Studies (D016022)." in text

@@ -249,7 +249,8 @@ def _text(finding: Finding, hint: bool) -> str:
         return line
     is_warning = problem.rule.severity is Severity.WARNING
     note = " (A warning: it does not fail the check.)" if is_warning else ""
-    return f"{line}\n    hint: {HELP[problem.rule].fix}{note} More: atlas rules {problem.rule.code}"
+    more = f"More: .venv/bin/atlas rules {problem.rule.code}"
+    return f"{line}\n    hint: {HELP[problem.rule].fix}{note} {more}"
 
 
 def _github(finding: Finding) -> str:

@@ -247,7 +247,7 @@ def _check_label(
                 label.line,
                 f"Write {' and '.join(fixes)} in the label {label.written}: "
                 f"[{written_label(measure, direction, participants)}]. "
-                "'atlas check --fix' does this.",
+                "'make fix' (or '.venv/bin/atlas check --fix') does this.",
                 label.column,
             )
         )

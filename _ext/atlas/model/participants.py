@@ -305,8 +305,8 @@ def check_participants(
             Problem(
                 Rule.NONSTANDARD_SPELLING,
                 line,
-                f"Write ':participants: {parsed.written}'. 'atlas check --fix' does this; "
-                f"got {written!r}.",
+                f"Write ':participants: {parsed.written}'. 'make fix' (or "
+                f"'.venv/bin/atlas check --fix') does this; got {written!r}.",
             )
         )
     people = parsed.me_cfs

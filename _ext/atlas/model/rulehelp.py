@@ -21,7 +21,7 @@ class RuleHelp:
 HELP: dict[Rule, RuleHelp] = {
     Rule.NO_STUDY_BLOCK: RuleHelp(
         "The page has no study block.",
-        "Start from `atlas new` or copy `_templates/study.md`.",
+        "Start from `make new FROM=file` (or `.venv/bin/atlas new`) or copy `_templates/study.md`.",
     ),
     Rule.SEVERAL_STUDY_BLOCKS: RuleHelp(
         "The page has more than one study block.",
@@ -62,15 +62,17 @@ HELP: dict[Rule, RuleHelp] = {
     ),
     Rule.REPEATED_VALUE: RuleHelp(
         "A list option names the same value twice.",
-        "Delete the second one. `atlas check --fix` does this for tags.",
+        "Delete the second one. `make fix` (or `.venv/bin/atlas check --fix`) does this for tags.",
     ),
     Rule.BAD_DOI: RuleHelp(
         "The DOI is not a bare DOI.",
-        "Write it as `10.xxxx/...` without `https://doi.org/`. `atlas check --fix` does this.",
+        "Write it as `10.xxxx/...` without `https://doi.org/`. `make fix` (or "
+        "`.venv/bin/atlas check --fix`) does this.",
     ),
     Rule.BAD_PMID: RuleHelp(
         "The PMID is not a plain number.",
-        "Write digits only, without `PMID:`. `atlas check --fix` does this.",
+        "Write digits only, without `PMID:`. `make fix` (or `.venv/bin/atlas check --fix`) "
+        "does this.",
     ),
     Rule.BAD_YEAR: RuleHelp(
         "The year is not a four-digit year up to this year.",
@@ -251,7 +253,8 @@ HELP: dict[Rule, RuleHelp] = {
     Rule.NONSTANDARD_SPELLING: RuleHelp(
         "A finding's label or the participants are written in another spelling than the "
         "standard one.",
-        "Write the spelling the message shows. `atlas check --fix` does this.",
+        "Write the spelling the message shows. `make fix` (or `.venv/bin/atlas check --fix`) "
+        "does this.",
     ),
     Rule.RENAMED_TAG: RuleHelp(
         "A tag was renamed or merged into another; the page still uses its old key.",
@@ -276,8 +279,7 @@ HELP: dict[Rule, RuleHelp] = {
     Rule.URL_WITHOUT_ARCHIVE: RuleHelp(
         "A paper is identified by its web address, but no archived copy is given (or an "
         "archived copy without the address).",
-        "Save the page at https://web.archive.org and give both `:paper-url:` and "
-        "`:archive-url:`.",
+        "Save the page at https://web.archive.org and give both `:paper-url:` and `:archive-url:`.",
     ),
     Rule.CERTAINTY_WORDING: RuleHelp(
         "A finding uses GRADE's wording for a more certain result than the study's design and "

@@ -234,7 +234,7 @@ def _clean_identifier(spec: Field, written: str, line: int) -> tuple[str, list[P
             spec.format_rule,
             line,
             f"':{spec.name}:' must be {spec.what}; write {clean!r}{what}. "
-            f"'atlas check --fix' does this; got {written!r}.",
+            f"'make fix' (or '.venv/bin/atlas check --fix') does this; got {written!r}.",
         )
     ]
 

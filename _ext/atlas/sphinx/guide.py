@@ -15,9 +15,11 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..model.vocabulary import (
     CaseDefinition,
+    Design,
     EvidenceLevel,
     Relation,
     Section,
+    Tag,
     Term,
     Vocabulary,
 )
@@ -128,6 +130,10 @@ def _description(term: Term, vocabulary: Vocabulary) -> str:
         return f"{term.definition} The other page shows it as \u201c{term.back_label}\u201d."
     if isinstance(term, EvidenceLevel) and term.group:
         return f"{term.definition} Not a finding: shown apart, under \u201c{term.group}\u201d."
+    if isinstance(term, Design | Tag) and term.mesh:
+        # The MeSH term lets a reader search PubMed for the same kind of study or topic.
+        names = "; ".join(f"{mesh.name} ({mesh.id})" for mesh in term.mesh)
+        return f"{term.definition} MeSH: {names}."
     return term.definition
 
 
