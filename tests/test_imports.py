@@ -374,3 +374,9 @@ def test_no_named_author_and_et_al_in_every_citation():
     assert citation.reference(study).startswith("Kowalski J, et al. Alpha fixture")
     (entry,) = bibtexparser.parse_string(citation.bibtex([study])).entries
     assert entry["author"] == "Kowalski, Jan and others"
+
+
+def test_a_preprint_server_makes_a_preprint_whatever_the_record_type(project, tmp_path, capsys):
+    preprint = BIBTEX_OTHERS.replace("Journal of Test Fixtures", "medRxiv")
+    assert run(capsys, "new", "--from", export(tmp_path, "x.bib", preprint))[0] == 0
+    assert options(STUDIES / "kowalski-2020-heart-rate.md")["peer-review"] == "preprint"

@@ -79,11 +79,16 @@ def suggested_tags(reference: Reference, vocabulary: Vocabulary) -> list[tuple[T
 
 
 def suggested_peer_review(reference: Reference, vocabulary: Vocabulary) -> str | None:
-    """The peer-review value the record type implies (RIS TY or BibTeX entry type), or None."""
+    """The peer-review value the venue (a preprint server) or the record type implies, or None.
+
+    The venue comes first: medRxiv's exports call a preprint a journal article.
+    """
+    venue = " ".join(reference.journal.lower().split())
     kind = reference.record_type
-    if not kind:
-        return None
     for term in vocabulary.peer_review:
-        if kind.upper() in term.ris_types or kind.lower() in term.bibtex_types:
+        if venue and venue in term.venues:
+            return term.key
+    for term in vocabulary.peer_review:
+        if kind and (kind.upper() in term.ris_types or kind.lower() in term.bibtex_types):
             return term.key
     return None

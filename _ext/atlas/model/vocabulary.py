@@ -57,6 +57,8 @@ class PeerReview(Term):
 
     ris_types: tuple[str, ...] = ()
     bibtex_types: tuple[str, ...] = ()
+    #: Journal or server names (lower case) that imply it, such as a preprint server.
+    venues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -402,6 +404,10 @@ class _Reader:
                 bibtex_types=tuple(
                     kind.lower()
                     for kind in self.phrases(entry, "bibtex_types", f"peer_review[{index}]")
+                ),
+                venues=tuple(
+                    venue.lower()
+                    for venue in self.phrases(entry, "venues", f"peer_review[{index}]")
                 ),
             )
             for index, (term, entry) in enumerate(zip(plain, entries, strict=True))
