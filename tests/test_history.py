@@ -61,6 +61,10 @@ def test_in_a_checkout_dates_and_revisions_come_from_git(tmp_path):
     assert last_updated(site) == "2 January 2025"
     # The first commit added every guide page too: its subject is not about this page.
     assert revisions(site) == ["2 January 2025"]
+    # The history is a row of its own, which print leaves out (atlas.css).
+    card = site.html(f"studies/{ALPHA}").select_one("dl.atlas-metadata")
+    assert card.select_one("dt.atlas-history-name").get_text() == "Revisions"
+    assert card.select_one("dd.atlas-history-value > ol.atlas-history > li")
 
     page = site.srcdir / "studies" / f"{ALPHA}.md"
     page.write_text(page.read_text().replace("short on purpose", "short, on purpose"))

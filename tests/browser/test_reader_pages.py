@@ -319,8 +319,16 @@ def test_on_a_phone_the_menu_opens_from_the_keyboard(browser, served):
 # -- 9. print ------------------------------------------------------------------------------
 
 
+#: The revisions row as a study page in a git checkout has it (the test site has no git).
+HISTORY_ROW = """() => document.querySelector("dl.atlas-metadata").insertAdjacentHTML("beforeend",
+  '<dt class="atlas-history-name">Revisions</dt><dd class="atlas-history-value">'
+  + '<ol class="atlas-history"><li>2 January 2025</li></ol></dd>')"""
+
+
 def test_a_printed_study_keeps_its_content_and_addresses_and_drops_the_site(page, served):
     page.goto(served.url + STUDY)
+    page.evaluate(HISTORY_ROW)
+    expect(page.locator("ol.atlas-history")).to_be_visible()
     page.emulate_media(media="print")
     address = page.locator(".atlas-print-address")
     expect(address).to_be_visible()
@@ -334,10 +342,13 @@ def test_a_printed_study_keeps_its_content_and_addresses_and_drops_the_site(page
         ".content-icon-container",
         ".atlas-actions",
         ".atlas-related",
-        "ol.atlas-history",
+        ".atlas-history-name",
+        ".atlas-history-value",
         "button",
     ):
-        for element in page.locator(dropped).all():
+        found = page.locator(dropped).all()
+        assert found, dropped
+        for element in found:
             expect(element).to_be_hidden()
     # A link to another site prints its address after its text.
     doi = page.locator(".atlas-byline a[href^='https://doi.org/']")

@@ -205,11 +205,15 @@ class StudyHtml:
 
     def metadata(self, repository: str) -> str:
         rows = [(name, "".join(map(self.inline, value))) for name, value in self.view.metadata()]
+        items = "".join(f"<dt>{name}</dt><dd><p>{value}</p></dd>" for name, value in rows)
         revisions = self.view.revisions(repository)
         if revisions:
-            items = "".join(map(revision_html, revisions))
-            rows.append(("Revisions", f'<ol class="atlas-history">{items}</ol>'))
-        items = "".join(f"<dt>{name}</dt><dd><p>{value}</p></dd>" for name, value in rows)
+            # Classed, so that print leaves the page's history out (see atlas.css).
+            changes = "".join(map(revision_html, revisions))
+            items += (
+                '<dt class="atlas-history-name">Revisions</dt><dd class="atlas-history-value">'
+                f'<ol class="atlas-history">{changes}</ol></dd>'
+            )
         return f'<dl class="atlas-metadata">{items}</dl>\n'
 
     def citations(self, page_url: str) -> str:
