@@ -397,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unchanged and not FORCING.intersection(args.sphinx_options) and not (strict and warnings):
         print(f"Nothing changed since the last build; the site is in {paths.html}.")
         if warnings:
-            print("Its warnings, which still hold:", file=sys.stderr)
+            print("The last build warned about these; nothing has changed since:", file=sys.stderr)
             print(warnings, end="", file=sys.stderr)
         return 0
 
