@@ -10,6 +10,7 @@ last tests run the build front end as ``make html`` and ``make strict`` do.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from atlas import sitebuild
 from atlas.model.rules import Rule, Severity
-from atlas.sphinx import problems
+from atlas.sphinx import problems, study
 from cases import BASE, CASES
 from conftest import FIXTURE_NAMES, Build, Site, fixture_study, new_site
 from test_source_kinds import FINDING_IN_BUILD, STUDIES_BUILT, check_findings, check_project
@@ -224,6 +225,22 @@ def test_new_rules_read_every_page_again(make_site, monkeypatch):
     assert changed_count(build) >= len(FIXTURE_NAMES)
     assert len(reported(site, build, "alpha-2020-first-fixture")) == 1
     assert changed_count(site.build()) == 0
+
+
+def test_on_a_new_day_pages_with_problems_are_checked_again(make_site, monkeypatch):
+    """A date in the future is a problem until the day comes; the kept one then goes."""
+    site = make_site()
+    later = fixture_study("alpha-2020-first-fixture").replace(
+        ":updated: 2026-03-01", ":updated: 2099-03-01"
+    )
+    site.write_study("alpha-2020-first-fixture", later)
+    assert "ATLAS086" in site.build().status
+    assert "ATLAS086" in site.build().status
+    for module in (problems, study):  # the day the build keeps, and the one its rules use
+        monkeypatch.setattr(module, "today", lambda: datetime.date(2100, 1, 1))
+    build = site.build()
+    assert changed_count(build) == 1  # only the page with a problem is read again
+    assert "ATLAS086" not in build.status
 
 
 # -- the build front end: make html, then make strict ---------------------------------

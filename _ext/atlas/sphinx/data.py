@@ -50,7 +50,7 @@ class AtlasDomain(Domain):
 
     name = "atlas"
     label = "ME/CFS atlas"
-    data_version = 3
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> Study.to_dict()
         "studies": {},
@@ -70,6 +70,8 @@ class AtlasDomain(Domain):
         "vocabulary_digest": "",
         # digest of the code whose findings "problems" keeps (atlas.sphinx.problems)
         "rules_digest": "",
+        # the day of the last build: some rules compare dates with today
+        "problems_day": "",
     }
 
     def __init__(self, env: BuildEnvironment) -> None:

@@ -23,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..model.rules import Problem, Rule, Severity
+from ..model.validate import today
 from .data import atlas_domain
 
 logger = logging.getLogger(__name__)
@@ -105,21 +106,29 @@ def rules_digest() -> str:
     return digest.hexdigest()
 
 
-def reread_when_the_rules_change(
+def pages_to_check_again(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """``env-get-outdated``: kept problems are what the rules found when a page was read.
 
     When the code of the rules changes, every page is read again, so that no page
-    keeps a problem the rules no longer find, nor misses one they now find.
+    keeps a problem the rules no longer find, nor misses one they now find. On a
+    new day, the pages with problems are read again: rules about dates compare
+    with today (a year or date in the future), and their messages name it.
     """
+    atlas = atlas_domain(env)
     digest = rules_digest()
-    previous = atlas_domain(env).swap("rules_digest", digest)
-    return sorted(env.found_docs) if previous and previous != digest else []
+    previous = atlas.swap("rules_digest", digest)
+    if previous and previous != digest:
+        return sorted(env.found_docs)
+    day = today().isoformat()
+    if atlas.swap("problems_day", day) not in (None, day):
+        return sorted(atlas.problems().keys() & env.found_docs)
+    return []
 
 
 def setup_problems(app: Sphinx) -> None:
-    app.connect("env-get-outdated", reread_when_the_rules_change)
+    app.connect("env-get-outdated", pages_to_check_again)
     # Last of the handlers that choose the pages to read (default priority 500).
     app.connect("env-before-read-docs", start_reading, priority=900)
     # Before the atlas-wide rules (default priority 500), so a page's own problems come first.
