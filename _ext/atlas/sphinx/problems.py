@@ -7,9 +7,10 @@ fails. So every problem found while a page is read is kept with the page in
 the atlas store (purged when the page is read again, merged from parallel
 readers, saved with the environment), and after reading, the problems of each
 page this build did not read are reported again, with the same location, rule
-code and words. Rules across pages (duplicates, colliding names, similar
-titles, lineage links) are worked out from every record on every build, so
-they need no keeping.
+code and words. What is kept is trusted while the rules' code and the day stay
+the same (:func:`pages_to_check_again`). Rules across pages (duplicates,
+colliding names, similar titles, lineage links) are worked out from every
+record on every build, so they need no keeping.
 """
 
 from __future__ import annotations
