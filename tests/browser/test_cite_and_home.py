@@ -14,12 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 STUDY = "alpha-2020-first-fixture"
 #: The most characters a line of running text may hold at a desktop width.
 LONGEST_LINE = 76
-#: Characters per rendered line of every paragraph, list item and definition in the
-#: article, found from where each character is drawn (runs of white space count once).
+#: Characters per rendered line of every paragraph, list item, definition and prose
+#: citation in the article, found from where each character is drawn (runs of white
+#: space count once).
 LINE_LENGTHS = r"""() => {
   const lengths = [];
   for (const block of document.querySelectorAll(
-      'article[role=main] p, article[role=main] li, article[role=main] dd')) {
+      'article[role=main] :is(p, li, dd, #cite-reference, #cite-entry)')) {
     const lines = new Map();
     const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
