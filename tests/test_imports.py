@@ -380,3 +380,14 @@ def test_a_preprint_server_makes_a_preprint_whatever_the_record_type(project, tm
     preprint = BIBTEX_OTHERS.replace("Journal of Test Fixtures", "medRxiv")
     assert run(capsys, "new", "--from", export(tmp_path, "x.bib", preprint))[0] == 0
     assert options(STUDIES / "kowalski-2020-heart-rate.md")["peer-review"] == "preprint"
+
+
+def test_a_page_without_doi_or_pmid_shows_the_identifiers_it_has(built):
+    site, _ = built
+    page = site.html("studies/fixture-2020-first-fixture")
+    assert "Report FIX-REP-7" in page.select_one(".atlas-byline").get_text()
+    text = page.get_text(" ", strip=True)
+    assert "Report number FIX-REP-7" in text
+    archived = page.select_one('a[href^="https://web.archive.org/"]')
+    assert archived is not None
+    assert page.select_one('a[href="https://www.example.org/r"]') is not None

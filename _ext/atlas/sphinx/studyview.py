@@ -255,6 +255,9 @@ class StudyView:
             parts.append(participants.in_words)
         if study.doi:
             parts.append(WebLink(f"doi:{study.doi}", doi_url(study.doi)))
+        elif not study.pmid and (study.report or study.isbn):
+            # A paper without DOI or PMID is named by the identifier it has.
+            parts.append(f"Report {study.report}" if study.report else f"ISBN {study.isbn}")
         return parts
 
     def cards(self) -> list[Card]:
@@ -285,6 +288,14 @@ class StudyView:
             rows.append(("DOI", [WebLink(study.doi, doi_url(study.doi))]))
         if study.pmid:
             rows.append(("PMID", [WebLink(study.pmid, PUBMED.format(study.pmid))]))
+        if study.isbn:
+            rows.append(("ISBN", [study.isbn]))
+        if study.report:
+            rows.append(("Report number", [study.report]))
+        if study.paper_url:
+            rows.append(("Web address", [WebLink(study.paper_url, study.paper_url)]))
+        if study.archive_url:
+            rows.append(("Archived copy", [WebLink(study.archive_url, study.archive_url)]))
         if study.case_definition:
             definitions: list[Inline] = []
             for index, key in enumerate(study.case_definition):
