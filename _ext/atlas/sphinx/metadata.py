@@ -13,8 +13,10 @@
 - **schema.org JSON-LD** describes the atlas entry as a ``ScholarlyArticle``
   with its own dates (the commit that added the page, the last one that
   changed it) and the paper as the thing it is ``about``.
-- Every page gets the site icon, and loses the second viewport tag that
-  docutils' HTML writer puts in its meta tags (furo's page template has one).
+- Every page gets the site icon, and loses the second viewport tag: docutils'
+  HTML5 writer adds one to its meta tags, which Sphinx passes on to the
+  template (it drops only the first two, written before docutils added this
+  one; sphinx-doc/sphinx issue 11699), and furo's page template has its own.
 
 Every value is made one line (control characters become spaces) and escaped
 for where it goes: attribute values by :func:`html.escape`, the JSON-LD by
