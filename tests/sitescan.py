@@ -93,6 +93,13 @@ def unsafe_scheme(value: str) -> str | None:
     return next((s for s in ("javascript:", "vbscript:", "data:") if plain.startswith(s)), None)
 
 
+def _is_same_site_redirect(content: str) -> bool:
+    """A refresh that leads to another page of the site ("3; url=other.html"), as the old
+    address of a renamed tag does: no scheme, no other host, so it can run nothing."""
+    match = re.fullmatch(r"\s*\d+\s*;\s*url=([\w./-]+\.html)\s*", content, re.IGNORECASE)
+    return match is not None and not match[1].startswith("//")
+
+
 def live_markup(page: Page, known_inline: set[str]) -> list[str]:
     """Everything on the page that could run code: the list is empty on a safe page.
 
@@ -110,7 +117,8 @@ def live_markup(page: Page, known_inline: set[str]) -> list[str]:
                         found.append(f"{page.name}: <{tag.name} {attribute}={one!r}>")
         if tag.name in FORBIDDEN_ELEMENTS:
             found.append(f"{page.name}: <{tag.name}>")
-        if tag.name == "meta" and (tag.get("http-equiv") or "").lower() == "refresh":
+        refresh = tag.name == "meta" and (tag.get("http-equiv") or "").lower() == "refresh"
+        if refresh and not _is_same_site_redirect(tag.get("content") or ""):
             found.append(f"{page.name}: <meta http-equiv=refresh>")
         inline = tag.name in ("script", "style") and not tag.get("src")
         if inline and tag.get_text() not in known_inline and not _is_data_block(tag):

@@ -391,3 +391,14 @@ def test_a_page_without_doi_or_pmid_shows_the_identifiers_it_has(built):
     archived = page.select_one('a[href^="https://web.archive.org/"]')
     assert archived is not None
     assert page.select_one('a[href="https://www.example.org/r"]') is not None
+
+
+def test_head_metadata_names_a_group_as_an_organization(built):
+    site, _ = built
+    page = site.html("studies/fixture-2020-first-fixture")
+    authors = [tag["content"] for tag in page.select('meta[name="citation_author"]')]
+    assert authors == ["Fixture Institute for Care"]
+    (script,) = page.select('script[type="application/ld+json"]')
+    data = json.loads(script.get_text())
+    about = data.get("about", data)
+    assert about["author"] == [{"@type": "Organization", "name": "Fixture Institute for Care"}]

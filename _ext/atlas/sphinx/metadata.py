@@ -34,6 +34,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..model.authors import author_list
 from ..model.citation import one_line
 from ..model.identifiers import doi_url
 from ..model.record import Study
@@ -77,7 +78,9 @@ def meta(name: str, content: str, attribute: str = "name") -> str:
 def highwire_tags(study: Study, url: str) -> str:
     """The paper as Zotero's and Google Scholar's readers of ``citation_*`` tags expect it."""
     tags = [meta("citation_title", study.title)]
-    tags += [meta("citation_author", author) for author in study.authors if one_line(author)]
+    # Named authors only: "et al." and "[No authors listed]" are forms of the list, not names.
+    names = author_list(study.authors).names
+    tags += [meta("citation_author", author) for author in names if one_line(author)]
     if study.year:
         tags.append(meta("citation_publication_date", str(study.year)))
     if study.journal:
@@ -92,9 +95,14 @@ def highwire_tags(study: Study, url: str) -> str:
 
 
 def person(name: str) -> dict[str, str]:
-    """A schema.org Person from an author as pages write them, "Surname, Given names"."""
+    """A schema.org Person from an author as pages write them, "Surname, Given names".
+
+    A name without a comma is a group's (:mod:`atlas.model.authors`), an Organization.
+    """
     family, comma, given = (part.strip() for part in one_line(name).partition(","))
-    if not comma or not family or not given:
+    if not comma:
+        return {"@type": "Organization", "name": one_line(name)}
+    if not family or not given:
         return {"@type": "Person", "name": one_line(name)}
     return {
         "@type": "Person",
@@ -107,7 +115,7 @@ def person(name: str) -> dict[str, str]:
 def json_ld(study: Study, description: str, url: str, project: str, site_url: str) -> str:
     """The atlas entry as a schema.org ``ScholarlyArticle`` about the paper, in a script element."""
     paper: dict[str, Any] = {"@type": "ScholarlyArticle", "name": one_line(study.title)}
-    authors = [person(name) for name in study.authors if one_line(name)]
+    authors = [person(name) for name in author_list(study.authors).names if one_line(name)]
     if authors:
         paper["author"] = authors
     if study.year:
