@@ -22,7 +22,7 @@ from atlas.model.markup import PROMPT_MARKER
 from atlas.model.page import check_file
 from atlas.model.references import read_references
 from atlas.model.vocabulary import load_vocabulary
-from conftest import SOURCE, fixture_study, new_site
+from conftest import FIXTURES, SOURCE, fixture_study, new_site
 from test_cli_check import make_project, run
 from test_cli_new import filled, options
 
@@ -402,3 +402,45 @@ def test_head_metadata_names_a_group_as_an_organization(built):
     data = json.loads(script.get_text())
     about = data.get("about", data)
     assert about["author"] == [{"@type": "Organization", "name": "Fixture Institute for Care"}]
+
+
+# -- the three papers of the contributor walkthrough (exports made by hand from the record) --
+
+WALKTHROUGH = {
+    "lim-2020.nbib": (
+        "lim-2020-systematic-review",
+        {"design": "meta-analysis", "tags": "topic-prevalence-and-epidemiology"},
+    ),
+    "decodeme-2025.bib": (
+        "decodeme-2025-initial-findings",
+        {"authors": "DecodeME Collaboration", "peer-review": "preprint"},
+    ),
+    "nice-ng206.ris": (
+        "national-2021-myalgic-encephalomyelitis",
+        {
+            "authors": "National Institute for Health and Care Excellence",
+            "report": "NG206",
+            "peer-review": "not-peer-reviewed",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("export_name", list(WALKTHROUGH))
+def test_the_walkthrough_exports_give_what_their_pages_start_from(project, capsys, export_name):
+    name, expected = WALKTHROUGH[export_name]
+    assert run(capsys, "new", "--from", str(FIXTURES / "exports" / export_name))[0] == 0
+    written = options(STUDIES / f"{name}.md")
+    assert {key: written.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize("export_name", list(WALKTHROUGH))
+def test_a_walkthrough_paper_already_in_the_atlas_is_refused(project, capsys, export_name):
+    for page in ("lim-2020-systematic-review", "decodeme-2025-initial-findings",
+                 "nice-2021-myalgic-encephalomyelitis"):  # fmt: skip
+        (project / STUDIES / f"{page}.md").write_text(
+            (SOURCE / "studies" / f"{page}.md").read_text("utf-8"), encoding="utf-8"
+        )
+    status, lines = run(capsys, "new", "--from", str(FIXTURES / "exports" / export_name))
+    assert status == 1
+    assert "is already in the atlas at" in lines[0]
