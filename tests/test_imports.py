@@ -22,6 +22,7 @@ from atlas.model.markup import PROMPT_MARKER
 from atlas.model.page import check_file
 from atlas.model.references import read_references
 from atlas.model.vocabulary import load_vocabulary
+from atlas.sphinx.studyview import StudyView
 from conftest import FIXTURES, SOURCE, fixture_study, new_site
 from test_cli_check import make_project, run
 from test_cli_new import filled, options
@@ -444,3 +445,11 @@ def test_a_walkthrough_paper_already_in_the_atlas_is_refused(project, capsys, ex
     status, lines = run(capsys, "new", "--from", str(FIXTURES / "exports" / export_name))
     assert status == 1
     assert "is already in the atlas at" in lines[0]
+
+
+def test_a_group_that_publishes_its_own_report_is_named_once():
+    own = GROUP_PAGE.replace(
+        ":journal: Journal of Test Fixtures", ":journal: Fixture Institute for Care"
+    )
+    view = StudyView(checked(own, "fixture-2020-first-fixture"), [], VOCABULARY, "guide", "tags")
+    assert view.byline()[:3] == ["Fixture Institute for Care", "2020", "Report FIX-REP-7"]

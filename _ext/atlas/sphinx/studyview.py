@@ -246,7 +246,10 @@ class StudyView:
 
     def byline(self) -> list[Inline]:
         study = self.study
-        parts: list[Inline] = [text for text in (study.byline_authors, study.journal) if text]
+        authors = study.byline_authors
+        # A group that publishes its own report (a guideline body) is named once.
+        journal = "" if study.journal == authors else study.journal
+        parts: list[Inline] = [text for text in (authors, journal) if text]
         if study.year:
             parts.append(str(study.year))
         # Who took part, in words ("22 people with ME/CFS, 10 healthy controls").
