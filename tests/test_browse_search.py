@@ -6,7 +6,7 @@ ALPHA = "alpha-2020-first-fixture"
 
 
 def fragments(site) -> set[str]:
-    return {path.name for path in (site.outdir / "pagefind" / "fragment").iterdir()}
+    return {path.name for path in (site.outdir / "pagefind").rglob("fragment/*")}
 
 
 def test_rebuild_leaves_no_stale_search_files(make_site):

@@ -17,7 +17,7 @@ from conftest import FIXTURE_NAMES, Site, new_site
 def searchable_pages(site: Site) -> set[str]:
     """The page addresses Pagefind's index holds: one gzipped JSON fragment per page."""
     urls = set()
-    for fragment in (site.outdir / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site.outdir / "pagefind").rglob("fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         urls.add(json.loads(data)["url"])
     return urls

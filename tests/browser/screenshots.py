@@ -42,7 +42,7 @@ def main() -> int:
                         # The count is written once the studies are drawn (none may match).
                         page.wait_for_selector("#atlas-browse-count:not(:empty)")
                     elif name == "search":
-                        page.wait_for_selector(".pagefind-ui__result")
+                        page.wait_for_selector(".atlas-search-result")
                     page.wait_for_timeout(300)
                     target = out / f"{name}-{scheme}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)

@@ -15,10 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def test_search_page_finds_a_study_by_a_word_from_its_findings(page, served):
     page.goto(f"{served.url}search.html?q={SEARCH_WORD}")
-    result = page.locator(".pagefind-ui__result-link").first
+    result = page.locator(".atlas-search-title").first
     expect(result).to_have_text("Epsilon fixture: a study found by search")
     assert result.get_attribute("href").endswith(f"studies/{SEARCH_STUDY}.html")
-    expect(page.locator(".pagefind-ui__result-link")).to_have_count(1)
+    expect(page.locator(".atlas-search-title")).to_have_count(1)
     result.click()
     expect(page.locator("h1")).to_contain_text("Epsilon fixture")
 
@@ -29,7 +29,7 @@ def test_the_sidebar_search_box_leads_to_the_same_result(page, served):
         SEARCH_WORD
     )
     page.keyboard.press("Enter")
-    expect(page.locator(".pagefind-ui__result-link")).to_have_text(
+    expect(page.locator(".atlas-search-title")).to_have_text(
         "Epsilon fixture: a study found by search"
     )
 

@@ -25,6 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from ..model.markup import FULL_ADDRESS
+from .searchfacts import facts_html, study_facts
 from .studyview import (
     ACTIONS_INTRO,
     CITE_INTRO,
@@ -113,8 +114,9 @@ class StudyHtml:
         return internal(self.href(link), text, link.title)
 
     def header(self) -> str:
-        """Above the title: the retraction notice of a retracted paper, then the badges."""
-        return self.retraction_banner() + self.badges()
+        """Above the title: the retraction notice of a retracted paper, the badges, search facts."""
+        facts = facts_html(study_facts(self.view.study, self.view.vocabulary))
+        return self.retraction_banner() + self.badges() + facts
 
     def badges(self) -> str:
         """Each badge a disclosure: a tap, a click or Enter shows its definition in place.

@@ -1,34 +1,62 @@
-"""Full-text search with Pagefind instead of Sphinx's own index.
+"""Full-text search with Pagefind instead of Sphinx's own index, in shards an edit re-indexes alone.
 
 Sphinx's indexer stems every word of every page in Python, a third of the
 build at atlas scale, and ships one ``searchindex.js`` that the browser loads
 whole. Pagefind indexes the built HTML in Rust and serves the index in small
-chunks on demand. The extension turns Sphinx's indexer off and runs Pagefind
-when the build has written HTML newer than the current search index.
+chunks on demand, but it has no incremental mode: one run over 6,145 studies
+took 10 s and 945 MB after every edit. So the site is indexed in shards:
+
+- ``pagefind/`` holds the guide, tag and level pages (a few dozen) and
+  Pagefind's scripts; it is the bundle the search page loads first.
+- ``pagefind/studies/<k>/`` holds the study pages whose path hashes to ``k``,
+  about :data:`PAGES_PER_SHARD` each. A page stays in its shard while the
+  number of shards stays the same, so an edit re-indexes one shard.
+
+The search page merges every shard with Pagefind's ``mergeIndex``; merged
+bundles share the first one's WebAssembly, so each shard costs a phone two
+small files when search opens and one index chunk per query. Which shards
+exist, and the filter labels in the vocabulary's order, are in
+:data:`MANIFEST` beside the scripts.
+
+A shard is indexed again when any of its pages was written, added or removed
+since, or when a file of its bundle is missing, changed or extra (an output
+file deleted by hand is written again). The index pages' tables are left out
+of the index (a tag page is found by its name and introduction, never by a
+table cell), and so are the parts every study page repeats.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..sitebuild import output_listing
-from .data import builds_site
+from ..sitebuild import Listing, digest, output_listing
+from .data import atlas_domain, builds_site
+from .pagefindorder import sort_filters
+from .searchfacts import FilterGroup, filter_groups
 
 logger = logging.getLogger(__name__)
 
 #: What Pagefind reads of each page: the article, not the navigation around it,
-#: and not the parts every study page repeats (anchors, badges, explainer, citations).
+#: not the parts every study page repeats (anchors, badges, explainer, citations),
+#: and none of the lists of studies on index pages and home (tables, a tag's
+#: "at a glance" summary, recent studies, the year chart), whose cells and titles
+#: read as run-together words and belong to the study pages' own results. An
+#: index page is found by its title and definition.
 ROOT_SELECTOR = "article[role=main]"
 EXCLUDE_SELECTORS = (
     ".headerlink",
@@ -36,10 +64,33 @@ EXCLUDE_SELECTORS = (
     ".atlas-pem-explainer",
     ".atlas-actions",
     ".atlas-cite",
+    ".atlas-table",
+    ".atlas-glance",
+    ".atlas-recent",
+    ".atlas-years",
+    ".atlas-year-table",
+    ".atlas-decades",
 )
 BUNDLE = "pagefind"
-#: In the doctree folder: what the search bundle was last made from, and what it holds.
+#: Below the bundle: one folder per shard of study pages.
+SHARDS = "studies"
+#: The folder of study pages; every other page goes into the first bundle.
+STUDY_FOLDER = "studies/"
+#: About how many study pages one shard holds: one shard takes about 1 s to index.
+PAGES_PER_SHARD = 1000
+#: The shard that holds every page outside the study folder, in the bundle's root.
+MAIN = "main"
+#: In the bundle: the shards to merge and the filter groups, for the search page.
+MANIFEST = "atlas-search.json"
+#: In the doctree folder: what each shard was last made from, and what it holds.
 INDEXED = "atlas-search.json"
+#: Where new shards are written before they replace the old ones, and old ones go.
+STAGING = f"{BUNDLE}.next"
+RETIRED = f"{BUNDLE}.old"
+#: Characters with a meaning in Pagefind's glob patterns, escaped in page names.
+GLOB_SPECIAL = set("\\*?[]{}<>,:!")
+#: The guide page whose form search.js fills in.
+SEARCH_PAGE = "search"
 
 
 def use_pagefind(app: Sphinx) -> None:
@@ -53,64 +104,333 @@ def use_pagefind(app: Sphinx) -> None:
         builder.search = False
 
 
-def index_site(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: (re)index the site unless the bundle is whole and indexed these pages.
+def shard_count(studies: int) -> int:
+    """A power of two, so that a growing atlas splits each shard in two instead of reshuffling."""
+    count = 1
+    while count * PAGES_PER_SHARD < studies:
+        count *= 2
+    return count
 
-    After indexing, the list of pages indexed and of the files Pagefind wrote
-    is kept beside the environment. The site is indexed again when a page was
-    written, added or removed since, or when any file of the bundle is missing,
-    changed or extra (an output file deleted by hand is written again).
-    """
+
+def shard_of(page: str, count: int) -> str:
+    """The shard of one page: a stable hash of its path among ``count`` study shards."""
+    if not page.startswith(STUDY_FOLDER):
+        return MAIN
+    number = int(hashlib.sha256(page.encode("utf-8")).hexdigest()[:12], 16) % count
+    return f"{SHARDS}/{number}"
+
+
+def shard_folder(outdir: Path, shard: str) -> Path:
+    return outdir / BUNDLE if shard == MAIN else outdir / BUNDLE / shard
+
+
+def page_shards(pages: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Every shard with its pages and their states; the first bundle is there even when empty."""
+    count = shard_count(sum(page.startswith(STUDY_FOLDER) for page in pages))
+    shards: dict[str, dict[str, str]] = {MAIN: {}}
+    shards.update({f"{SHARDS}/{number}": {} for number in range(count)})
+    for page, state in pages.items():
+        shards[shard_of(page, count)][page] = state
+    # A study shard no page hashes to is not made (a small atlas leaves some empty).
+    return {shard: listing for shard, listing in shards.items() if listing or shard == MAIN}
+
+
+def bundle_shards(listing: Listing) -> dict[str, Listing]:
+    """The search bundle's files grouped by the shard that wrote them (the manifest apart)."""
+    shards: dict[str, Listing] = {}
+    for name, state in listing.items():
+        parts = name.split("/")
+        if len(parts) > 2 and parts[0] == SHARDS:
+            shard = f"{SHARDS}/{parts[1]}"
+        elif name == MANIFEST:
+            continue
+        else:
+            shard = MAIN
+        shards.setdefault(shard, {})[name] = state
+    return shards
+
+
+def index_site(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: re-index each shard whose pages or bundle files changed."""
     if exception is not None or not app.config.atlas_pagefind or not builds_site(app):
         return
     outdir = Path(app.outdir)
     record = Path(app.doctreedir) / INDEXED
-    now: dict[str, object] = {"pages": _pages_state(outdir)}
+    shards = sorted(page_shards(site_pages(outdir)))
+    groups = filter_groups(atlas_domain(app.env).vocabulary)
+    manifest = manifest_text(shards, groups)
+    if not app.config.atlas_search_in_background:
+        refresh(outdir, record, manifest, announce=logger.info)
+        return
+    # The preview: the search page says that results may lag until the thread is done.
+    if stale_shards(outdir, record, manifest)[1]:
+        write_manifest(outdir / BUNDLE, manifest_text(shards, groups, stale=True))
+    BACKGROUND.request(lambda: refresh(outdir, record, manifest))
+
+
+class BackgroundSearch:
+    """Re-indexes search in a thread, so that a preview shows a saved page before search has it.
+
+    Requests made while it runs are folded into one more run after it, which
+    sees every page written in between.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._job: Callable[[], object] | None = None
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def request(self, job: Callable[[], object]) -> None:
+        with self._lock:
+            self._job = job
+            self._idle.clear()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="atlas-search", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether search caught up with the last request within ``timeout`` seconds."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._job = self._job, None
+                if job is None:
+                    self._thread = None
+                    self._idle.set()
+                    return
+            try:
+                job()
+            except ExtensionError as error:
+                print(f"Search could not be updated: {error}", file=sys.stderr)
+
+
+#: The one background indexer of this process (``make serve`` turns it on).
+BACKGROUND = BackgroundSearch()
+
+
+def site_pages(outdir: Path) -> dict[str, str]:
+    """Every HTML page of the site (not of the search bundle) with its size and time."""
+    skipped = (f"{BUNDLE}/", f"{STAGING}/", f"{RETIRED}/")
+    return {
+        name: state
+        for name, state in output_listing(outdir).items()
+        if name.endswith(".html") and not name.startswith(skipped)
+    }
+
+
+def manifest_text(shards: Iterable[str], groups: Iterable[FilterGroup], stale: bool = False) -> str:
+    """The manifest the search page reads: shards to merge, filter groups in order.
+
+    ``stale`` says that pages changed and the index is still being brought up
+    to date (only in a preview); the search page then says so above the results.
+    """
+    data: dict[str, object] = {
+        "bundles": [f"{shard}/" for shard in sorted(shards) if shard != MAIN],
+        "filters": [
+            {"key": group.key, "name": group.name, "values": list(group.labels)} for group in groups
+        ],
+    }
+    if stale:
+        data["stale"] = True
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def stale_shards(
+    outdir: Path, record: Path, manifest: str
+) -> tuple[dict[str, dict[str, str]], list[str], dict[str, object]]:
+    """The site's shards, those to index again, and the state to record once they are."""
+    shards = page_shards(site_pages(outdir))
+    pages = {shard: digest(listing) for shard, listing in shards.items()}
     try:
         last = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        last = None
-    # The bundle's files are listed only when no page changed (the usual no-op).
-    if isinstance(last, dict) and last.get("pages") == now["pages"]:
-        now["bundle"] = _bundle_state(outdir / BUNDLE)
-        if last == now:
-            return
-    record.unlink(missing_ok=True)
-    logger.info("indexing the site for search with Pagefind...")
-    # Pagefind names its files by content and never deletes old ones: without
-    # this, every rebuild would leave the last index's files in the bundle. The
-    # old bundle (thousands of files) is deleted while Pagefind writes the new.
-    old = outdir / f"{BUNDLE}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if (outdir / BUNDLE).exists():
-        (outdir / BUNDLE).rename(old)
-    cleaner = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
-    cleaner.start()
-    result = subprocess.run(pagefind_command(outdir), capture_output=True, text=True, check=False)
-    cleaner.join()
-    if result.returncode != 0:
-        raise ExtensionError(f"Pagefind could not index the site:\n{result.stderr.strip()}")
-    now["bundle"] = _bundle_state(outdir / BUNDLE)
-    record.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
-
-
-def _pages_state(outdir: Path) -> str:
-    """A digest of every page's path, size and time: any page written since changes it."""
-    pages = {
-        name: state
-        for name, state in output_listing(outdir).items()
-        if name.endswith(".html") and not name.startswith(f"{BUNDLE}/")
+        last = {}
+    last = last if isinstance(last, dict) else {}
+    bundles = {
+        shard: digest(files)
+        for shard, files in bundle_shards(output_listing(outdir / BUNDLE)).items()
     }
-    return hashlib.sha256(json.dumps(pages, sort_keys=True).encode()).hexdigest()
+    last_pages = last.get("pages")
+    last_pages = last_pages if isinstance(last_pages, dict) else {}
+    last_bundles = last.get("bundles")
+    last_bundles = last_bundles if isinstance(last_bundles, dict) else {}
+    stale = [
+        shard
+        for shard in sorted(shards)
+        if last_pages.get(shard) != pages[shard]
+        or shard not in bundles
+        or last_bundles.get(shard) != bundles[shard]
+    ]
+    return shards, stale, {"pages": pages, "manifest": manifest}
 
 
-def _bundle_state(bundle: Path) -> dict[str, str]:
-    """Every file of the search bundle with its size and time, as the front end lists outputs."""
-    return output_listing(bundle)
+def refresh(
+    outdir: Path,
+    record: Path,
+    manifest: str,
+    announce: Callable[[str], None] | None = None,
+    workers: int | None = None,
+) -> list[str]:
+    """Index again the shards that need it, remove retired ones, write the manifest.
+
+    Returns the shards indexed. The record is removed first and written last,
+    so a run that stops half-way is redone in full by the next build.
+    """
+    shards, stale, state = stale_shards(outdir, record, manifest)
+    bundle = outdir / BUNDLE
+    retired_shards = [
+        folder
+        for folder in sorted((bundle / SHARDS).glob("*"))
+        if f"{SHARDS}/{folder.name}" not in shards
+    ]
+    manifest_file = bundle / MANIFEST
+    manifest_ok = manifest_file.is_file() and manifest_file.read_text("utf-8") == manifest
+    if not stale and not retired_shards and manifest_ok:
+        try:
+            if json.loads(record.read_text(encoding="utf-8")).get("manifest") == manifest:
+                return []
+        except (OSError, ValueError, AttributeError):
+            pass
+    record.unlink(missing_ok=True)
+    if stale and announce is not None:
+        announce(
+            f"indexing the site for search with Pagefind ({len(stale)} of {len(shards)} shards)..."
+        )
+    index_shards(outdir, {shard: shards[shard] for shard in stale}, workers)
+    for folder in retired_shards:
+        shutil.rmtree(folder, ignore_errors=True)
+    write_manifest(bundle, manifest)
+    state["bundles"] = {
+        shard: digest(files) for shard, files in bundle_shards(output_listing(bundle)).items()
+    }
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    return stale
+
+
+def write_manifest(bundle: Path, manifest: str) -> None:
+    """Replace the manifest in one step: the search page never reads half of one."""
+    bundle.mkdir(parents=True, exist_ok=True)
+    partial = bundle / f"{MANIFEST}.partial"
+    partial.write_text(manifest, encoding="utf-8")
+    partial.replace(bundle / MANIFEST)
+
+
+def index_shards(
+    outdir: Path, shards: Mapping[str, Mapping[str, str]], workers: int | None
+) -> None:
+    """Index each shard into a staging folder, several at once, then put each in place.
+
+    Pagefind names its files by content and never deletes old ones, so a shard
+    is written afresh and swapped with the old folder, which is deleted while
+    the next shard is indexed.
+    """
+    if not shards:
+        return
+    staging = outdir / STAGING
+    retired = outdir / RETIRED
+    for folder in (staging, retired):
+        shutil.rmtree(folder, ignore_errors=True)
+    retired.mkdir()
+    cleaners: list[threading.Thread] = []
+    limit = workers or max(1, min(len(shards), os.cpu_count() or 1, 4))
+    with tempfile.TemporaryDirectory(prefix="atlas-pagefind-") as scratch:
+        queue = sorted(shards)
+        running: list[tuple[str, subprocess.Popen[str]]] = []
+        while queue or running:
+            while queue and len(running) < limit:
+                shard = queue.pop(0)
+                running.append((shard, start_pagefind(outdir, shard, shards[shard], Path(scratch))))
+            shard, process = running.pop(0)
+            _, errors = process.communicate()
+            if process.returncode != 0:
+                for _, other in running:
+                    other.kill()
+                    other.wait()
+                raise ExtensionError(f"Pagefind could not index the site:\n{errors.strip()}")
+            # Pagefind writes filters in a random order; sorted, the bundle is reproducible.
+            sort_filters(outdir / STAGING / shard)
+            put_in_place(outdir, shard, retired)
+            cleaner = threading.Thread(
+                target=shutil.rmtree,
+                args=(retired / shard.replace("/", "-"),),
+                kwargs={"ignore_errors": True},
+            )
+            cleaner.start()
+            cleaners.append(cleaner)
+    for cleaner in cleaners:
+        cleaner.join()
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def glob_of(pages: Iterable[str]) -> str:
+    """A Pagefind glob that matches exactly these pages."""
+    escaped = ("".join(f"\\{c}" if c in GLOB_SPECIAL else c for c in page) for page in pages)
+    return "{" + ",".join(sorted(escaped)) + "}"
+
+
+def pagefind_config(outdir: Path, pages: Iterable[str], subdir: str) -> dict[str, object]:
+    """Pagefind's settings for one shard, read from a file: a shard's glob can be long."""
+    return {
+        "site": str(outdir),
+        "glob": glob_of(pages),
+        "root_selector": ROOT_SELECTOR,
+        "exclude_selectors": list(EXCLUDE_SELECTORS),
+        "output_subdir": subdir,
+        "silent": True,
+    }
+
+
+def start_pagefind(
+    outdir: Path, shard: str, pages: Mapping[str, str], scratch: Path
+) -> subprocess.Popen[str]:
+    """Start Pagefind on one shard's pages, writing into the staging folder."""
+    folder = scratch / shard.replace("/", "-")
+    folder.mkdir(parents=True)
+    # An empty shard still gets a bundle, so the search page can merge every shard it lists.
+    names = list(pages) or ["atlas-no-page-matches-this.html"]
+    config = pagefind_config(outdir, names, f"{STAGING}/{shard}")
+    (folder / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "pagefind"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def put_in_place(outdir: Path, shard: str, retired: Path) -> None:
+    """Swap a freshly written shard for the old one (which moves to ``retired``)."""
+    new = outdir / STAGING / shard
+    old = retired / shard.replace("/", "-")
+    target = shard_folder(outdir, shard)
+    if shard != MAIN:
+        if target.exists():
+            target.rename(old)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        new.rename(target)
+        return
+    # The first bundle's folder also holds the study shards and the manifest; only its files move.
+    old.mkdir(parents=True, exist_ok=True)
+    target.mkdir(exist_ok=True)
+    for entry in list(target.iterdir()):
+        if entry.name not in (SHARDS, MANIFEST):
+            entry.rename(old / entry.name)
+    for entry in list(new.iterdir()):
+        entry.rename(target / entry.name)
 
 
 def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:
-    """The Pagefind command that indexes the built site in ``outdir`` into ``bundle``."""
+    """The Pagefind command that indexes the whole built site in one run into ``bundle``.
+
+    The build indexes in shards; this single run is what ``make bench`` compares them with.
+    """
     command = [sys.executable, "-m", "pagefind", "--site", str(outdir)]
     command += ["--root-selector", ROOT_SELECTOR, "--output-subdir", bundle, "--silent"]
     for selector in EXCLUDE_SELECTORS:
@@ -118,7 +438,20 @@ def pagefind_command(outdir: Path, bundle: str = BUNDLE) -> list[str]:
     return command
 
 
+def add_search_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    """``html-page-context``: the search script and styles load on the search page only."""
+    builder = app.builder
+    if pagename == SEARCH_PAGE and isinstance(builder, StandaloneHTMLBuilder):
+        builder.add_css_file("search.css")
+        builder.add_js_file("search.js", defer="defer")
+
+
 def setup_search(app: Sphinx) -> None:
+    # Set by `make serve` (atlas.serve), not in conf.py: it changes no page, so "" (no rebuild).
+    app.add_config_value("atlas_search_in_background", False, "", types=frozenset({bool}))
     app.connect("builder-inited", use_pagefind)
+    app.connect("html-page-context", add_search_assets)
     # After the exports and the browse index, so the bundle is the build's last word.
     app.connect("build-finished", index_site, priority=600)
