@@ -58,7 +58,7 @@ HELP: dict[Rule, RuleHelp] = {
     ),
     Rule.UNKNOWN_TAG: RuleHelp(
         "A tag is not in the atlas vocabulary.",
-        "Use a tag from `source/vocabulary.yaml`, written like `symptom-fatigue`.",
+        "Use a tag key that `make vocabulary` lists, written like `symptom-fatigue`.",
     ),
     Rule.REPEATED_VALUE: RuleHelp(
         "A list option names the same value twice.",

@@ -280,7 +280,7 @@ def _identifier_and_author_problems(
                 Rule.NO_AUTHORS_FORM,
                 lines["authors"],
                 f"If the paper names no author, write ':authors: {NO_AUTHORS}' and nothing "
-                f"else; {'; '.join(authors)!r} would be cited as authors of those names. "
+                f"else; otherwise {'; '.join(authors)!r} is cited as if it named an author. "
                 "'make fix' (or '.venv/bin/atlas check --fix') does this.",
             )
         )
