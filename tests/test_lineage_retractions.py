@@ -51,7 +51,12 @@ def test_both_pages_show_the_link(built):
 
 def test_a_retracted_study_opens_with_its_banner(built):
     article = built.html(f"studies/{BETA}").select_one("article[role=main]")
-    first = next(child for child in article.children if getattr(child, "name", None))
+    # The first thing a reader sees; the page address above it is printed only.
+    first = next(
+        child
+        for child in article.children
+        if getattr(child, "name", None) and "atlas-print-address" not in child.get("class", [])
+    )
     assert "atlas-retracted" in first["class"]
     assert "6 May 2021" in first.get_text()
     assert first.a["href"] == "https://doi.org/10.5555/notice.beta"
@@ -63,7 +68,8 @@ def test_indexes_and_counts_flag_retractions(built):
     assert "Retracted" in rows[0].select_one("td").get_text()
     assert "1 study at this level (1 retracted)" in built.html("evidence/e3").get_text()
     levels = [tr.select("td")[2].get_text() for tr in built.html("evidence").select("tbody tr")]
-    assert levels == ["1 study", "1 study", "1 study", "1 study (1 retracted)"]
+    # Levels of findings E1 to E3 first, then definitions and guidelines (E0) apart.
+    assert levels == ["1 study", "1 study", "1 study (1 retracted)", "1 study"]
     listed = built.html("retractions").select("table.atlas-study-table tbody tr")
     assert [[td.get_text(strip=True) for td in tr.select("td")] for tr in listed] == [
         ["Beta fixture: an observational cohort", "2018", "6 May 2021", "10.5555/notice.beta"]
