@@ -244,7 +244,9 @@ class IndexRenderer:
             else None
         )
         self.home = home.HomeHtml(vocabulary, browse, self._link, chart=builds_site(app))
-        self.synthesis = SynthesisHtml(vocabulary, self._link, browse, self.tags_dir)
+        self.synthesis = SynthesisHtml(
+            vocabulary, self._link, browse, self.tags_dir, chart=builds_site(app)
+        )
 
     def level(self, found: list[rows.Row], key: str) -> str:
         level = keyed(self.vocabulary.evidence_levels)[key]

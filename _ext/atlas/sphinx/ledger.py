@@ -89,6 +89,7 @@ class SynthesisHtml:
         link: Callable[[str, str], str],
         browse: str | None,
         tags_dir: str,
+        chart: bool = True,
     ) -> None:
         self.vocabulary = vocabulary
         #: (docname, text) -> an escaped link to that page from the page being written.
@@ -96,6 +97,9 @@ class SynthesisHtml:
         #: The browse page's address from this page, or None in a build without it.
         self.browse = browse
         self.tags_dir = tags_dir
+        #: Whether to draw the ledger's chart: an ePub declares no inline SVG, and its
+        #: table says the same.
+        self.draw_chart = chart
         self.measures = keyed(vocabulary.measures)
 
     # -- a ledger ----------------------------------------------------------------------
@@ -121,7 +125,8 @@ class SynthesisHtml:
             f'<p class="atlas-ledger-summary"><strong>{escape(summary_line(rows))}</strong></p>'
         )
         parts.append(self.pem_split(rows))
-        parts.append(self.chart(rows, measure.label))
+        if self.draw_chart:
+            parts.append(self.chart(rows, measure.label))
         parts.append(self.ledger_table(rows))
         return "\n".join(parts)
 
@@ -232,21 +237,25 @@ class SynthesisHtml:
                     escape(row.text),
                 ]
             )
-        return table(
-            [
-                "Study",
-                "Year",
-                "Direction",
-                "Participants",
-                "Case definition",
-                "PEM",
-                "Level",
-                "Design",
-                "Replication",
-                "Finding",
-            ],
-            cells,
-            "atlas-ledger-table",
+        return (
+            '<div class="atlas-ledger-frame">'
+            + table(
+                [
+                    "Study",
+                    "Year",
+                    "Direction",
+                    "Participants",
+                    "Case definition",
+                    "PEM",
+                    "Level",
+                    "Design",
+                    "Replication",
+                    "Finding",
+                ],
+                cells,
+                "atlas-ledger-table",
+            )
+            + "</div>"
         )
 
     def _label(self, table_name: str, key: str | None) -> str:
