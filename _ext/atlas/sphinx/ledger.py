@@ -281,12 +281,14 @@ class SynthesisHtml:
                 row.append(self._map_cell(cell, term.label, family.label))
             body.append(f"<tr>{''.join(row)}</tr>")
         return (
+            '<p class="atlas-map-key">Rows are topics; columns are what was measured. Each '
+            "cell: how many studies, the strongest evidence level among them, and the share "
+            "that required PEM. A dot: no study yet.</p>"
             '<div class="table-wrapper atlas-map-wrapper" tabindex="0" role="region" '
             'aria-label="Evidence map, scrolls sideways">'
             '<table class="atlas-table atlas-evidence-map docutils">'
-            "<caption>Studies with structured findings, by topic (rows) and by what was "
-            "measured (columns). Each cell: how many studies, the strongest evidence level "
-            "among them, and how many required PEM.</caption>"
+            '<caption class="visually-hidden">Studies with structured findings, by topic '
+            "and by what was measured</caption>"
             f'<thead><tr><th scope="col">Topic</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
