@@ -50,6 +50,11 @@ FILES = (
     OpenFile(
         "studies.csv", "One row per study, for spreadsheets; list fields are joined with '; '."
     ),
+    OpenFile(
+        "findings.csv",
+        "One row per structured finding (what was measured, the direction, the people, case "
+        "definition, PEM and level), for your own analyses.",
+    ),
     OpenFile("atlas.bib", "BibTeX for every paper in the atlas."),
     OpenFile("atom.xml", "A feed of the 50 studies added or updated most recently."),
     OpenFile(
