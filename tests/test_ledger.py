@@ -358,3 +358,36 @@ def test_other_builders_show_the_label_and_participants_in_words(tmp_path):
     # In bold, which the text builder writes as **...**.
     assert "**VO2peak, day 2: lower.** Peak oxygen use fell on the second day." in text
     assert f"[{MEASURE}" not in text
+
+
+@pytest.mark.parametrize(
+    ("found", "summary"),
+    [
+        (
+            [("a", "lower", "required"), ("b", "lower", "unclear")],
+            "Lower in 2 studies. The one study that required PEM found it lower.",
+        ),
+        (
+            [("a", "mixed", "required"), ("b", "mixed", "required"), ("c", "mixed", "required")],
+            "Mixed in 3 studies. Of the 3 that required PEM, all found mixed results.",
+        ),
+        (
+            [("a", "lower", "required"), ("b", "no difference", "required")],
+            "Lower in 1 study, no difference in 1. Of the 2 that required PEM: lower in 1, "
+            "no difference in 1.",
+        ),
+        (
+            [("a", "higher", "not-required"), ("a", "higher", "not-required")],
+            "Higher in 1 study. No study on this measure required PEM.",
+        ),
+    ],
+)
+def test_the_summary_line_reads_as_a_sentence(found, summary):
+    from atlas.sphinx.ledger import summary_line
+    from atlas.sphinx.synthesis import LedgerRow
+
+    rows = [
+        LedgerRow(doc, doc, 2020, direction, "", None, (), pem, "E2", "rct", False, (), "")
+        for doc, direction, pem in found
+    ]
+    assert summary_line(rows) == summary

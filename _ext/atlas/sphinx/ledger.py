@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from ..model.findings import DIRECTIONS
 from ..model.participants import participants_of
 from ..model.vocabulary import Vocabulary, keyed
+from .data import LEVELS_DIR
 from .findingview import MEASURES_DIR
 from .render import RETRACTED_FLAG, count_phrase, table
 from .synthesis import PEM_REQUIRED, Glance, LedgerRow, MapCell, MeasureCount, topic_tags
@@ -138,9 +139,12 @@ class SynthesisHtml:
             ("PEM not required or unclear", [row for row in rows if row.pem != PEM_REQUIRED]),
         ):
             studies = len({row.docname for row in chosen})
-            said = directions_phrase(_by_study(chosen)) if chosen else "no studies"
+            if not chosen:
+                items.append(f"<li><strong>{escape(name)}</strong>: no studies</li>")
+                continue
+            said = escape(directions_phrase(_by_study(chosen)))
             number = count_phrase(studies)
-            items.append(f"<li><strong>{escape(name)}</strong> ({number}): {escape(said)}</li>")
+            items.append(f"<li><strong>{escape(name)}</strong> ({number}): {said}</li>")
         return f'<ul class="atlas-ledger-pem" aria-label="By PEM status">{"".join(items)}</ul>'
 
     def chart(self, rows: list[LedgerRow], label: str) -> str:
@@ -231,7 +235,9 @@ class SynthesisHtml:
                     escape(people.in_words) if people else "Not stated",
                     cases or "?",
                     self._label("pem", row.pem),
-                    escape(row.evidence or "?"),
+                    self.link(f"{LEVELS_DIR}/{row.evidence.lower()}", row.evidence)
+                    if row.evidence
+                    else "?",
                     self._label("designs", row.design),
                     escape(", ".join(row.lineage)) or "—",
                     escape(row.text),
