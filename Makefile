@@ -52,9 +52,10 @@ epub: $(STAMP) $(EPUBCHECK)  ## Build the atlas as an ePub into _build/epub and 
 	$(BIN)/sphinx-build -q -j $(JOBS) -b epub -c . -d $(BUILD)/doctrees-epub source $(BUILD)/epub
 	java -jar $(EPUBCHECK) --quiet $(BUILD)/epub/*.epub
 
+# atlas.serve keeps one Sphinx application alive and rebuilds what a save changed;
+# search catches up in the background (the search page says so until it has).
 serve: $(STAMP)  ## Live preview at http://127.0.0.1:8000 while you edit.
-	$(BIN)/sphinx-autobuild -c . -d $(BUILD)/doctrees source $(BUILD)/html \
-	  --ignore 'source/tags/*' --ignore 'source/evidence/*' --ignore 'source/measures/*'
+	$(BIN)/python -m atlas.serve -c . -j $(JOBS) source $(BUILD)
 
 # cffconvert 2.0 needs jsonschema 3 and the atlas needs 4, so it has an environment of its own.
 CFFCONVERT := $(VENV)/cffconvert/bin/cffconvert

@@ -25,6 +25,9 @@ KEYS = {
     "output_mb",
     "search_index_mb",
     "search_reindex_s",
+    "serve_edit_s",
+    "serve_edit_max_s",
+    "serve_search_s",
 }
 
 

@@ -1,7 +1,9 @@
 """``make bench``: build one synthetic atlas three ways and measure each, in one run.
 
 1. The project's own build (the command ``make html`` runs), cold, then a
-   no-op rebuild, a one-study edit and a one-study addition.
+   no-op rebuild, a one-study edit and a one-study addition; then the live
+   preview (``make serve``): five saved edits, each timed until the served
+   study, tag and level pages are right, and until search has caught up.
 2. The bare stack: the same studies as plain MyST pages with hand-written
    sphinx-design cards, orphaned, with no atlas extension, same theme and ``-j``.
 3. MkDocs Material with its tags plugin, on the same studies.
@@ -13,21 +15,34 @@ table and ``_build/bench.json`` give both the seconds and the ratios.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.vocabulary import DEFAULT_PATH, load_vocabulary
 from ..sitebuild import DEFAULT_JOBS
 from ..sphinx.search import pagefind_command
-from .synth import atlas_page, bare_page, mkdocs_page, synthesize, write_atlas_tree
+from .synth import (
+    SyntheticStudy,
+    atlas_page,
+    bare_page,
+    mkdocs_page,
+    synthesize,
+    write_atlas_tree,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -74,6 +89,86 @@ def sphinx(source: Path, build: Path, jobs: int) -> list[str]:
     return [*command, "-d", str(build / "doctrees"), "-b", "html", str(source), str(build / "html")]
 
 
+def serve_command(source: Path, build: Path, jobs: int) -> list[str]:
+    """The command ``make serve`` runs, on another source tree, on a free port."""
+    module = [sys.executable, "-m", "atlas.serve", "-c", str(ROOT), "-j", str(jobs)]
+    return [*module, str(source), str(build), "--port", "0"]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            text: str = answer.read().decode("utf-8")
+            return text
+    except OSError:
+        return ""
+
+
+def wait_until(done: Callable[[], bool], what: str, limit: float = 300) -> float:
+    """Poll ``done`` every 20 ms; the seconds until it held."""
+    start = time.perf_counter()
+    while not done():
+        if time.perf_counter() - start > limit:
+            raise SystemExit(f"the preview never showed {what} within {limit:.0f} s")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def serve_edits(
+    source: Path, build: Path, jobs: int, studies: list[SyntheticStudy], edits: int = 5
+) -> tuple[list[float], list[float]]:
+    """Seconds from saving a study's new level to the preview showing it right, and to search.
+
+    "Right" is what a reader checks: the study page shows its new level, its
+    new level's page lists it and its old level's page does not.
+    """
+    process = subprocess.Popen(
+        serve_command(source, build, jobs),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = ""
+    for line in process.stdout:
+        if "Serving the preview at " in line:
+            url = line.split("Serving the preview at ", 1)[1].split()[0]
+            break
+    if not url:
+        raise SystemExit(f"the preview did not start (exit status {process.wait()})")
+    # The preview prints a line per build; read them so that it never blocks on a full pipe.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    shown, searched = [], []
+    try:
+        for study in studies[1 : edits + 1]:
+            page = source / "studies" / f"{study.slug}.md"
+            text = page.read_text("utf-8")
+            old = re.search(r"^:evidence: (E\d)$", text, re.MULTILINE)[1]  # type: ignore[index]
+            new = "E3" if old != "E3" else "E2"
+            start = time.perf_counter()
+            page.write_text(text.replace(f":evidence: {old}", f":evidence: {new}"), "utf-8")
+            shows = functools.partial(preview_shows, url, study.slug, old, new)
+            wait_until(shows, f"the edit of {study.slug}")
+            shown.append(time.perf_counter() - start)
+            wait_until(lambda: '"stale"' not in fetch(f"{url}pagefind/atlas-search.json"), "search")
+            searched.append(time.perf_counter() - start)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=300)
+    return shown, searched
+
+
+def preview_shows(url: str, slug: str, old: str, new: str) -> bool:
+    """The study page shows its new level; its new level's page lists it, its old one not."""
+    link = f'href="../studies/{slug}.html"'
+    return (
+        f'data-pagefind-meta="level:{new} ' in fetch(f"{url}studies/{slug}.html")
+        and link in fetch(f"{url}evidence/{new.lower()}.html")
+        and link not in fetch(f"{url}evidence/{old.lower()}.html")
+    )
+
+
 def size_mb(path: Path) -> float:
     if path.is_file():
         return path.stat().st_size / 2**20
@@ -89,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / "_build" / "bench")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
     parser.add_argument("--skip-mkdocs", action="store_true")
+    parser.add_argument(
+        "--atlas-only",
+        action="store_true",
+        help="measure only the atlas's own builds and preview (no bare stack, no MkDocs)",
+    )
     parser.add_argument(
         "--scale",
         type=int,
@@ -124,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     figures["edit_s"] = measure(command, ROOT).seconds
     html = build / "html"
-    # The part of any changed build that re-indexes search, timed alone on the same output.
+    # Pagefind indexing the whole site in one run (as before the shards), on the same output.
     figures["search_reindex_s"] = measure(pagefind_command(html, "pagefind-timing"), ROOT).seconds
     shutil.rmtree(html / "pagefind-timing")
     link = f'href="../studies/{edited.slug}.html"'
@@ -142,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     figures["study_page_kb"] = statistics.median(pages)
     figures["output_mb"] = size_mb(html)
     figures["search_index_mb"] = size_mb(html / "pagefind")
+
+    shown, searched = serve_edits(source, build, args.jobs, studies)
+    figures["serve_edit_s"] = statistics.median(shown)
+    figures["serve_edit_max_s"] = max(shown)
+    figures["serve_search_s"] = statistics.median(searched)
+    if args.atlas_only:
+        return finish(args, figures)
 
     # 2. the bare stack on the same studies
     bare = args.work / "bare"
@@ -191,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["scale_peak_rss_mb"] = big_run.peak_rss_mb
         figures["scale_ratio"] = big_run.seconds / cold.seconds
 
+    return finish(args, figures)
+
+
+def finish(args: argparse.Namespace, figures: dict[str, float | int | str]) -> int:
     figures["machine"] = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
@@ -210,9 +321,12 @@ def table(figures: dict[str, float | int | str]) -> str:
         ("atlas / MkDocs Material", "ratio_mkdocs", "x"),
         ("no-op rebuild", "noop_s", "s"),
         ("one study edited", "edit_s", "s"),
-        ("search re-index alone (Pagefind, same output)", "search_reindex_s", "s"),
+        ("whole-site Pagefind run, for comparison", "search_reindex_s", "s"),
         ("one study added", "add_s", "s"),
-        ("peak memory (largest process)", "peak_rss_mb", "MB"),
+        ("preview: one study saved, pages right (median of 5)", "serve_edit_s", "s"),
+        ("preview: slowest of the 5", "serve_edit_max_s", "s"),
+        ("preview: search caught up (median of 5)", "serve_search_s", "s"),
+        ("peak memory (largest process of the cold build)", "peak_rss_mb", "MB"),
         ("study page HTML (median)", "study_page_kb", "KB"),
         ("site output", "output_mb", "MB"),
         ("search index (Pagefind bundle)", "search_index_mb", "MB"),

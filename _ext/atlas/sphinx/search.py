@@ -156,16 +156,25 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     record = Path(app.doctreedir) / INDEXED
-    shards = sorted(page_shards(site_pages(outdir)))
     groups = filter_groups(atlas_domain(app.env).vocabulary)
-    manifest = manifest_text(shards, groups)
     if not app.config.atlas_search_in_background:
-        refresh(outdir, record, manifest, announce=logger.info)
+        refresh(outdir, record, groups, announce=logger.info)
         return
-    # The preview: the search page says that results may lag until the thread is done.
-    if stale_shards(outdir, record, manifest)[1]:
-        write_manifest(outdir / BUNDLE, manifest_text(shards, groups, stale=True))
-    BACKGROUND.request(lambda: refresh(outdir, record, manifest))
+    # The preview: until the thread is done, the search page says that results may lag
+    # (the thread writes the manifest again when it is, whether or not a shard changed).
+    mark_stale(outdir / BUNDLE)
+    BACKGROUND.request(lambda: refresh(outdir, record, groups))
+
+
+def mark_stale(bundle: Path) -> None:
+    """Add ``"stale": true`` to the manifest the search page reads, if there is one."""
+    try:
+        manifest = json.loads((bundle / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(manifest, dict):
+        manifest["stale"] = True
+        write_manifest(bundle, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
 class BackgroundSearch:
@@ -212,21 +221,11 @@ class BackgroundSearch:
 BACKGROUND = BackgroundSearch()
 
 
-def site_pages(outdir: Path) -> dict[str, str]:
-    """Every HTML page of the site (not of the search bundle) with its size and time."""
-    skipped = (f"{BUNDLE}/", f"{STAGING}/", f"{RETIRED}/")
-    return {
-        name: state
-        for name, state in output_listing(outdir).items()
-        if name.endswith(".html") and not name.startswith(skipped)
-    }
-
-
-def manifest_text(shards: Iterable[str], groups: Iterable[FilterGroup], stale: bool = False) -> str:
+def manifest_text(shards: Iterable[str], groups: Iterable[FilterGroup]) -> str:
     """The manifest the search page reads: shards to merge, filter groups in order.
 
-    ``stale`` says that pages changed and the index is still being brought up
-    to date (only in a preview); the search page then says so above the results.
+    In a preview, :func:`mark_stale` adds ``"stale": true`` while the index is
+    being brought up to date; the search page then says so above the results.
     """
     data: dict[str, object] = {
         "bundles": [f"{shard}/" for shard in sorted(shards) if shard != MAIN],
@@ -234,44 +233,63 @@ def manifest_text(shards: Iterable[str], groups: Iterable[FilterGroup], stale: b
             {"key": group.key, "name": group.name, "values": list(group.labels)} for group in groups
         ],
     }
-    if stale:
-        data["stale"] = True
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
-def stale_shards(
-    outdir: Path, record: Path, manifest: str
-) -> tuple[dict[str, dict[str, str]], list[str], dict[str, object]]:
-    """The site's shards, those to index again, and the state to record once they are."""
-    shards = page_shards(site_pages(outdir))
-    pages = {shard: digest(listing) for shard, listing in shards.items()}
-    try:
-        last = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        last = {}
-    last = last if isinstance(last, dict) else {}
-    bundles = {
-        shard: digest(files)
-        for shard, files in bundle_shards(output_listing(outdir / BUNDLE)).items()
-    }
-    last_pages = last.get("pages")
-    last_pages = last_pages if isinstance(last_pages, dict) else {}
-    last_bundles = last.get("bundles")
-    last_bundles = last_bundles if isinstance(last_bundles, dict) else {}
-    stale = [
-        shard
-        for shard in sorted(shards)
-        if last_pages.get(shard) != pages[shard]
-        or shard not in bundles
-        or last_bundles.get(shard) != bundles[shard]
-    ]
-    return shards, stale, {"pages": pages, "manifest": manifest}
+class SearchState:
+    """What the search bundle should hold now, what it holds, and which shards must be redone.
+
+    One walk of the output (the front end's listing) gives both the pages,
+    with their sizes and times, and the bundle's files.
+    """
+
+    def __init__(self, outdir: Path, record: Path, groups: Iterable[FilterGroup]) -> None:
+        listing = output_listing(outdir)
+        skipped = (f"{BUNDLE}/", f"{STAGING}/", f"{RETIRED}/")
+        pages = {
+            name: state
+            for name, state in listing.items()
+            if name.endswith(".html") and not name.startswith(skipped)
+        }
+        prefix = f"{BUNDLE}/"
+        files = {
+            name[len(prefix) :]: state for name, state in listing.items() if name.startswith(prefix)
+        }
+        self.shards = page_shards(pages)
+        self.manifest = manifest_text(self.shards, groups)
+        self.pages = {shard: digest(listing) for shard, listing in self.shards.items()}
+        bundles = {shard: digest(found) for shard, found in bundle_shards(files).items()}
+        try:
+            last = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = {}
+        self.last = last if isinstance(last, dict) else {}
+        last_pages = self.last.get("pages")
+        last_pages = last_pages if isinstance(last_pages, dict) else {}
+        last_bundles = self.last.get("bundles")
+        last_bundles = last_bundles if isinstance(last_bundles, dict) else {}
+        self.stale = [
+            shard
+            for shard in sorted(self.shards)
+            if last_pages.get(shard) != self.pages[shard]
+            or shard not in bundles
+            or last_bundles.get(shard) != bundles[shard]
+        ]
+        #: Shard folders no page belongs to any more (the atlas shrank below a doubling).
+        shard_names = {name.split("/")[1] for name in files if name.startswith(f"{SHARDS}/")}
+        self.retired = sorted(name for name in shard_names if f"{SHARDS}/{name}" not in self.shards)
+
+    def up_to_date(self, bundle: Path) -> bool:
+        if self.stale or self.retired or self.last.get("manifest") != self.manifest:
+            return False
+        manifest = bundle / MANIFEST
+        return manifest.is_file() and manifest.read_text("utf-8") == self.manifest
 
 
 def refresh(
     outdir: Path,
     record: Path,
-    manifest: str,
+    groups: Iterable[FilterGroup],
     announce: Callable[[str], None] | None = None,
     workers: int | None = None,
 ) -> list[str]:
@@ -280,35 +298,27 @@ def refresh(
     Returns the shards indexed. The record is removed first and written last,
     so a run that stops half-way is redone in full by the next build.
     """
-    shards, stale, state = stale_shards(outdir, record, manifest)
     bundle = outdir / BUNDLE
-    retired_shards = [
-        folder
-        for folder in sorted((bundle / SHARDS).glob("*"))
-        if f"{SHARDS}/{folder.name}" not in shards
-    ]
-    manifest_file = bundle / MANIFEST
-    manifest_ok = manifest_file.is_file() and manifest_file.read_text("utf-8") == manifest
-    if not stale and not retired_shards and manifest_ok:
-        try:
-            if json.loads(record.read_text(encoding="utf-8")).get("manifest") == manifest:
-                return []
-        except (OSError, ValueError, AttributeError):
-            pass
+    state = SearchState(outdir, record, groups)
+    if state.up_to_date(bundle):
+        return []
     record.unlink(missing_ok=True)
+    stale = state.stale
     if stale and announce is not None:
         announce(
-            f"indexing the site for search with Pagefind ({len(stale)} of {len(shards)} shards)..."
+            "indexing the site for search with Pagefind "
+            f"({len(stale)} of {len(state.shards)} shards)..."
         )
-    index_shards(outdir, {shard: shards[shard] for shard in stale}, workers)
-    for folder in retired_shards:
-        shutil.rmtree(folder, ignore_errors=True)
-    write_manifest(bundle, manifest)
-    state["bundles"] = {
+    index_shards(outdir, {shard: state.shards[shard] for shard in stale}, workers)
+    for name in state.retired:
+        shutil.rmtree(bundle / SHARDS / name, ignore_errors=True)
+    write_manifest(bundle, state.manifest)
+    bundles = {
         shard: digest(files) for shard, files in bundle_shards(output_listing(bundle)).items()
     }
+    done = {"pages": state.pages, "manifest": state.manifest, "bundles": bundles}
     record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    record.write_text(json.dumps(done, sort_keys=True), encoding="utf-8")
     return stale
 
 
