@@ -39,8 +39,15 @@ def sitemap_pages(site) -> list[str]:
 
 
 def site_pages(site) -> list[str]:
-    """Every page of the built site but the 404 page and the search form."""
-    pages = (path.relative_to(site.outdir).as_posix() for path in site.outdir.rglob("*.html"))
+    """Every page of the built site but the 404 page, the search form and signposts.
+
+    A signpost (the old address of a renamed tag) asks search engines not to index it.
+    """
+    pages = (
+        path.relative_to(site.outdir).as_posix()
+        for path in site.outdir.rglob("*.html")
+        if '<meta name="robots" content="noindex"' not in path.read_text("utf-8")
+    )
     return sorted(page for page in pages if page not in ("404.html", "search.html"))
 
 
@@ -169,7 +176,14 @@ def test_the_about_and_data_pages_state_the_licences(built, page):
 def test_the_data_page_links_every_open_data_file(built):
     page = built.html("data")
     linked = {a["href"] for a in page.select("table.atlas-downloads td:first-child a")}
-    names = {"studies.json", "studies.schema.json", "studies.csv", "atlas.bib", "atom.xml"}
+    names = {
+        "studies.json",
+        "studies.schema.json",
+        "studies.csv",
+        "findings.csv",
+        "atlas.bib",
+        "atom.xml",
+    }
     assert linked == names
     assert all((built.outdir / name).is_file() for name in names)
 

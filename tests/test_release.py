@@ -162,6 +162,7 @@ def test_the_archive_holds_the_open_data_stamped_with_the_release(history):
         "studies.json",
         "studies.schema.json",
         "studies.csv",
+        "findings.csv",
         "atlas.bib",
         "atom.xml",
         "CHANGELOG.md",
@@ -256,7 +257,14 @@ def test_a_release_refuses_uncommitted_pages_and_a_site_of_other_pages(history, 
         extra.unlink()
     other = tmp_path / "other-site"
     other.mkdir()
-    for name in ("studies.json", "studies.schema.json", "studies.csv", "atlas.bib", "atom.xml"):
+    for name in (
+        "studies.json",
+        "studies.schema.json",
+        "studies.csv",
+        "findings.csv",
+        "atlas.bib",
+        "atom.xml",
+    ):
         (other / name).write_bytes((site.outdir / name).read_bytes())
     built = json.loads((other / "studies.json").read_text("utf-8"))
     built["studies"] = built["studies"][1:]
