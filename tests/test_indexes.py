@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import new_site
+from conftest import SOURCE, new_site
 
 ALPHA = "Alpha fixture: a randomised trial"
 BETA = "Beta fixture: an observational cohort"
@@ -161,3 +161,19 @@ def test_noop_build_rewrites_nothing(built):
     build = site.build()
     assert build.written == set()
     assert {path: path.stat().st_mtime_ns for path in generated} == stamps
+
+
+def test_a_vocabulary_label_with_markup_reads_as_written_in_generated_pages(make_site, tmp_path):
+    """Labels go into the Markdown of generated pages; Markdown or MyST syntax in one stays text."""
+    label = "NK {doc}`index` <b>count</b> [x](y) *z* $a$ &amp;"
+    vocabulary = tmp_path / "vocabulary.yaml"
+    original = (SOURCE / "vocabulary.yaml").read_text(encoding="utf-8")
+    vocabulary.write_text(
+        original.replace("label: NK cell count", f"label: '{label}'"), encoding="utf-8"
+    )
+    site = make_site()
+    build = site.build(overrides={"atlas_vocabulary": str(vocabulary)})
+    assert build.warning_lines() == []
+    heading = site.html("measures/nk-cell-count").select_one("h1")
+    assert heading.get_text().rstrip("¶") == label
+    assert heading.select("a:not(.headerlink), b, em, span.math") == []

@@ -50,6 +50,21 @@ FORBIDDEN_CHARACTER = re.compile(f"[{CONTROL}{DIRECTION_CONTROL}]")
 DIRECTION_CHARACTER = re.compile(f"[{DIRECTION_CONTROL}]")
 
 
+#: ASCII punctuation that starts Markdown or MyST syntax: emphasis, code, links, images,
+#: HTML and entities, headings, tables, roles (``{doc}``), substitutions and maths.
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]<>#|{}$&!~])")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` escaped so that Markdown shows it as written.
+
+    For words the build puts into the Markdown it generates (vocabulary labels in
+    generated page headings and finding labels): they come from a file maintainers
+    edit, and a label holding ``{doc}`` or ``<b>`` must read as those characters.
+    """
+    return MARKDOWN_SYNTAX.sub(r"\\\1", text)
+
+
 @dataclass(frozen=True)
 class TextLine:
     """One line of a study block as written: option values start after ':name: '."""

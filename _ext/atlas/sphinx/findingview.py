@@ -18,6 +18,7 @@ from html import escape
 from markdown_it.token import Token
 
 from ..model.findings import LABELLED_BULLET, Finding
+from ..model.markup import markdown_literal
 from ..model.participants import participants_of
 from ..model.sources import MEASURES_FOLDER
 from ..model.studyblock import SectionText
@@ -51,7 +52,7 @@ def findings_section(
         lead, rest = match["lead"], match["rest"].lstrip()
         plain.append(f"{lead}{rest}")
         label = label_text(finding, measures[finding.measure])
-        in_words.append(f"{lead}**{_markdown_escape(label)}.** {rest}")
+        in_words.append(f"{lead}**{markdown_literal(label)}.** {rest}")
     tokens = MARKDOWN.parse("\n".join(plain))
     _insert_labels(tokens, by_line, measures)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
@@ -104,8 +105,3 @@ def measure_links(html: str, href: Callable[[str], str]) -> str:
     return PLACEHOLDER.sub(
         lambda match: f'href="{escape(href(f"{MEASURES_DIR}/{match[1]}"))}"', html
     )
-
-
-def _markdown_escape(text: str) -> str:
-    """Text that Markdown shows as written (labels come from the vocabulary, not a page)."""
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)

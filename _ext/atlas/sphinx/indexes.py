@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..model.atlaswide import Identity, atlas_problems
 from ..model.identifiers import doi_url
+from ..model.markup import markdown_literal
 from ..model.record import Study
 from ..model.rules import Problem, Rule
 from ..model.vocabulary import Vocabulary, keyed
@@ -113,7 +114,8 @@ def _tag_page(title: str, key: str) -> str:
 
 def _page(title: str, kind: str, key: str) -> str:
     front_matter = "---\norphan: true\n---\n"
-    return f"{front_matter}{GENERATED_NOTE}\n\n# {title}\n\n```{{atlas-index}} {kind} {key}\n```\n"
+    heading = f"# {markdown_literal(title)}"
+    return f"{front_matter}{GENERATED_NOTE}\n\n{heading}\n\n```{{atlas-index}} {kind} {key}\n```\n"
 
 
 def _sync_folder(app: Sphinx, name: str, pages: dict[str, str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from ..model.markup import markdown_literal
 from ..sitebuild import GENERATED_NOTE
 from .data import atlas_domain, builds_site
 
@@ -28,8 +29,8 @@ def moved_page(old_key: str, new_key: str, new_label: str) -> str:
     """The Markdown of the page at a renamed tag's old address."""
     return (
         f"---\norphan: true\n---\n{GENERATED_NOTE}\n\n# This tag has moved\n\n"
-        f"The tag `{old_key}` is now [{new_label}]({new_key}.md). Its studies are listed "
-        "there.\n"
+        f"The tag `{old_key}` is now [{markdown_literal(new_label)}]({new_key}.md). "
+        "Its studies are listed there.\n"
     )
 
 
