@@ -391,3 +391,27 @@ def test_the_summary_line_reads_as_a_sentence(found, summary):
         for doc, direction, pem in found
     ]
     assert summary_line(rows) == summary
+
+
+def test_definitions_and_guidelines_never_count_as_a_cells_best_findings(tmp_path):
+    """E0 stands apart from the findings ladder: a cell with an E0 and an E2 study is 'best E2'."""
+    finding = [f"- [{MEASURE}: lower] Lower on day 2."]
+    site = new_site(
+        tmp_path,
+        {
+            "kilo-2019-first-test": study("Kilo", 2019, 1, finding, evidence="E2"),
+            "lima-2020-second-test": study(
+                "Lima", 2020, 2, finding, evidence="E0", design="guideline"
+            ),
+        },
+    )
+    assert site.build().warning_lines() == []
+    rows = {
+        tr.th.get_text(): tr.select("td")
+        for tr in site.html("evidence-map").select("table.atlas-evidence-map tbody tr")
+    }
+    cell = rows["Exercise Physiology"][0]
+    assert cell.a.get_text() == "2 studies"
+    assert [span.get_text() for span in cell.select(".atlas-map-detail")][0] == "best E2"
+    glance = site.html(f"tags/{EXERCISE_TAG}").select_one(".atlas-glance").get_text()
+    assert glance.index("E2") < glance.index("E0")

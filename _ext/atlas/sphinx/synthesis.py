@@ -191,7 +191,7 @@ def measure_counts(studies: list[Study], vocabulary: Vocabulary, key: str) -> li
 def evidence_map(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[MapCell]:
     """``evidence-map``: topic tags by measure families, every cell, empty ones too."""
     index = evidence_index(studies, vocabulary)
-    ladder = [level.key for level in vocabulary.evidence_levels]
+    ladder = [level.key for level in vocabulary.levels_findings_first]
     cells = []
     for tag in topic_tags(vocabulary):
         tagged = index.by_tag.get(tag, [])
@@ -256,7 +256,7 @@ def glance(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Glanc
     return [
         Glance(
             len(tagged),
-            tuple((t.key, levels[t.key]) for t in vocabulary.evidence_levels if levels[t.key]),
+            tuple((t.key, levels[t.key]) for t in vocabulary.levels_findings_first if levels[t.key]),
             tuple((t.key, pem[t.key]) for t in vocabulary.pem if pem[t.key]),
             tuple(measures),
             tuple((s.docname, s.title) for s in tagged if s.retracted),
