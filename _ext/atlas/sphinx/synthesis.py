@@ -221,6 +221,7 @@ def glance(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Glanc
     index = evidence_index(studies, vocabulary)
     tagged = index.by_tag.get(key, [])
     levels = Counter(s.evidence for s in tagged)
+    ladder = vocabulary.levels_findings_first
     pem = Counter(s.pem for s in tagged)
     docnames = {s.docname for s in tagged}
     measures = []
@@ -256,7 +257,7 @@ def glance(studies: list[Study], vocabulary: Vocabulary, key: str) -> list[Glanc
     return [
         Glance(
             len(tagged),
-            tuple((t.key, levels[t.key]) for t in vocabulary.levels_findings_first if levels[t.key]),
+            tuple((t.key, levels[t.key]) for t in ladder if levels[t.key]),
             tuple((t.key, pem[t.key]) for t in vocabulary.pem if pem[t.key]),
             tuple(measures),
             tuple((s.docname, s.title) for s in tagged if s.retracted),
