@@ -147,7 +147,7 @@ def measure_pagefind(browser, url: str, site: Path) -> None:
         """async ([words, shards]) => {
           const pagefind = await import("./pagefind/pagefind.js");
           await pagefind.init();
-          for (const shard of shards) await pagefind.mergeIndex(`./pagefind/${shard}`);
+          for (const shard of shards) await pagefind.mergeIndex(`/pagefind/${shard}`);
           const out = [];
           for (const word of words) {
             const start = performance.now();

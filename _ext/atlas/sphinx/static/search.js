@@ -93,7 +93,7 @@
       }
     }
     panel.hidden = groups.length === 0;
-    panel.open = wide.matches || params.size > (params.has("q") ? 1 : 0);
+    panel.open = wide.matches || [...params.keys()].some((key) => key !== "q");
   }
 
   /* Pagefind loads each filter's counts on request: only once the filters are in view. */
@@ -123,8 +123,8 @@
     for (const [key, chosen] of Object.entries(filters)) {
       for (const value of chosen.any) params.append(key, value);
     }
-    const address = params.size ? `?${params}` : location.pathname;
-    history.replaceState(null, "", address);
+    const text = params.toString();
+    history.replaceState(null, "", text ? `?${text}` : location.pathname);
   }
 
   /* How many results each box would give with the words alone, beside its label. */
