@@ -128,7 +128,7 @@ def test_the_home_page_search_box_opens_the_search_page(browser, served, scripts
         box.press("Enter")
         page.wait_for_url(f"**/search.html?q={SEARCH_WORD}")
         if scripts:
-            result = page.locator(".pagefind-ui__result-link").first
+            result = page.locator(".atlas-search-title").first
             expect(result).to_have_text("Epsilon fixture: a study found by search")
             assert result.get_attribute("href").endswith(f"studies/{SEARCH_STUDY}.html")
     finally:
