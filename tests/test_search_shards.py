@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from atlas.sphinx import pagefindorder, search
 from conftest import FIXTURE_NAMES, Site
+from sphinx.errors import ExtensionError
 
 ALPHA = "alpha-2020-first-fixture"
 
@@ -172,3 +175,25 @@ def test_a_file_that_does_not_encode_back_to_its_bytes_stops_the_rewrite(tmp_pat
     (bundle / pagefindorder.ENTRY).write_text(json.dumps(entry), "utf-8")
     assert pagefindorder.sort_filters(bundle) is False
     assert (bundle / "pagefind.en_x.pf_meta").exists()
+
+
+def test_a_failing_pagefind_fails_the_build_and_leaves_no_record(make_site, monkeypatch):
+    """Pagefind runs in a thread while the open data is written; its failure stops the build."""
+    site = make_site()
+
+    def broken(outdir, shard, pages, scratch):
+        code = "import sys; sys.stderr.write('no index today'); sys.exit(3)"
+        return subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    monkeypatch.setattr(search, "start_pagefind", broken)
+    with pytest.raises(ExtensionError, match="no index today"):
+        site.build()
+    assert not (site.builddir / "doctrees" / search.INDEXED).exists()
+    monkeypatch.undo()
+    site.build()
+    assert (site.builddir / "doctrees" / search.INDEXED).exists()

@@ -44,7 +44,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..sitebuild import Listing, digest, output_listing
+from ..sitebuild import Listing, digest
 from .data import atlas_domain, builds_site
 from .pagefindorder import sort_filters
 from .searchfacts import FilterGroup, filter_groups
@@ -150,20 +150,40 @@ def bundle_shards(listing: Listing) -> dict[str, Listing]:
     return shards
 
 
-def index_site(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: re-index each shard whose pages or bundle files changed."""
+def start_indexing(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, once every page is written and stale pages are removed.
+
+    Each shard whose pages or bundle files changed is indexed again in a
+    thread (Pagefind runs in its own processes), while the open data, feeds
+    and sitemap are written: none of them writes a page. :func:`index_site`
+    waits for it at the end of the build; in a preview nothing waits, and until
+    the thread is done the search page says that results may lag (the thread
+    writes the manifest again when it is, whether or not a shard changed).
+    """
     if exception is not None or not app.config.atlas_pagefind or not builds_site(app):
         return
     outdir = Path(app.outdir)
     record = Path(app.doctreedir) / INDEXED
     groups = filter_groups(atlas_domain(app.env).vocabulary)
-    if not app.config.atlas_search_in_background:
-        refresh(outdir, record, groups, announce=logger.info)
+    if app.config.atlas_search_in_background:
+        mark_stale(outdir / BUNDLE)
+    BACKGROUND.request(lambda: refresh(outdir, record, groups, announce=logger.info))
+
+
+def index_site(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, last: the build ends with the search bundle whole.
+
+    It waits even after an error elsewhere, so that no Pagefind process is left
+    writing into the output of a build that stops.
+    """
+    if not app.config.atlas_pagefind or not builds_site(app):
         return
-    # The preview: until the thread is done, the search page says that results may lag
-    # (the thread writes the manifest again when it is, whether or not a shard changed).
-    mark_stale(outdir / BUNDLE)
-    BACKGROUND.request(lambda: refresh(outdir, record, groups))
+    if app.config.atlas_search_in_background and exception is None:
+        return
+    BACKGROUND.wait()
+    error = BACKGROUND.take_error()
+    if error is not None and exception is None:
+        raise error
 
 
 def mark_stale(bundle: Path) -> None:
@@ -190,6 +210,7 @@ class BackgroundSearch:
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
+        self._error: ExtensionError | None = None
 
     def request(self, job: Callable[[], object]) -> None:
         with self._lock:
@@ -203,6 +224,12 @@ class BackgroundSearch:
         """Whether search caught up with the last request within ``timeout`` seconds."""
         return self._idle.wait(timeout)
 
+    def take_error(self) -> ExtensionError | None:
+        """The error of the last run that failed since the last call, if any."""
+        with self._lock:
+            error, self._error = self._error, None
+        return error
+
     def _run(self) -> None:
         while True:
             with self._lock:
@@ -213,8 +240,15 @@ class BackgroundSearch:
                     return
             try:
                 job()
-            except ExtensionError as error:
-                print(f"Search could not be updated: {error}", file=sys.stderr)
+            except Exception as error:  # a thread that dies would leave wait() waiting
+                failure = (
+                    error
+                    if isinstance(error, ExtensionError)
+                    else ExtensionError(f"Search could not be updated: {error!r}")
+                )
+                print(f"Search could not be updated: {failure}", file=sys.stderr)
+                with self._lock:
+                    self._error = failure
 
 
 #: The one background indexer of this process (``make serve`` turns it on).
@@ -236,6 +270,38 @@ def manifest_text(shards: Iterable[str], groups: Iterable[FilterGroup]) -> str:
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
+def search_listing(outdir: Path) -> Listing:
+    """The size and time of every page and every file of the search bundle, by path.
+
+    The front end's listing of the whole output would do, but it runs while the
+    open data, feeds and sitemap are written beside it (their files appear and
+    are renamed meanwhile); pages and the bundle are written by nothing else
+    then. A file that goes away while it is listed is left out.
+    """
+    listing: Listing = {}
+    skipped = {STAGING, RETIRED}
+
+    def walk(folder: str, prefix: str, everything: bool) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            name = f"{prefix}{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if not (prefix == "" and entry.name in skipped):
+                        walk(entry.path, f"{name}/", everything or name == BUNDLE)
+                elif everything or entry.name.endswith(".html"):
+                    status = entry.stat()
+                    listing[name] = f"{status.st_size}:{status.st_mtime_ns}"
+            except FileNotFoundError:
+                continue
+
+    walk(str(outdir), "", False)
+    return listing
+
+
 class SearchState:
     """What the search bundle should hold now, what it holds, and which shards must be redone.
 
@@ -244,7 +310,7 @@ class SearchState:
     """
 
     def __init__(self, outdir: Path, record: Path, groups: Iterable[FilterGroup]) -> None:
-        listing = output_listing(outdir)
+        listing = search_listing(outdir)
         skipped = (f"{BUNDLE}/", f"{STAGING}/", f"{RETIRED}/")
         pages = {
             name: state
@@ -314,7 +380,14 @@ def refresh(
         shutil.rmtree(bundle / SHARDS / name, ignore_errors=True)
     write_manifest(bundle, state.manifest)
     bundles = {
-        shard: digest(files) for shard, files in bundle_shards(output_listing(bundle)).items()
+        shard: digest(files)
+        for shard, files in bundle_shards(
+            {
+                name[len(BUNDLE) + 1 :]: state
+                for name, state in search_listing(outdir).items()
+                if name.startswith(f"{BUNDLE}/")
+            }
+        ).items()
     }
     done = {"pages": state.pages, "manifest": state.manifest, "bundles": bundles}
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -463,5 +536,7 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("atlas_search_in_background", False, "", types=frozenset({bool}))
     app.connect("builder-inited", use_pagefind)
     app.connect("html-page-context", add_search_assets)
-    # After the exports and the browse index, so the bundle is the build's last word.
+    # After outputs.remove_stale_pages (400), before the open data and feeds (500),
+    # which are written while Pagefind runs; index_site (600) waits for it.
+    app.connect("build-finished", start_indexing, priority=410)
     app.connect("build-finished", index_site, priority=600)
