@@ -104,6 +104,12 @@ def test_search_catches_up_and_says_so_until_it_has(preview):
 
     eventually(indexed, f"the new words in search:\n{''.join(printed)}")
 
+    def fresh() -> bool:
+        state = json.loads(fetch(f"{url}_atlas/state") or "{}")
+        return state.get("building") is False and state.get("search") == "fresh"
+
+    eventually(fresh, "the preview's state saying that search is fresh")
+
 
 def test_the_generated_pages_the_build_writes_do_not_trigger_builds(preview):
     _site, _url, printed = preview

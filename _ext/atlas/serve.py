@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import logging
 import os
 import queue
@@ -47,6 +48,8 @@ RESTART_INPUTS = sitebuild.CONFIG_INPUTS
 RESTART_SOURCES = ("vocabulary.yaml",)
 #: What the served pages ask for to know when to reload.
 VERSION_PATH = "/_atlas/version"
+#: Whether a build is under way and whether search has caught up, as JSON (for ``make bench``).
+STATE_PATH = "/_atlas/state"
 #: Added to every page the preview serves, before ``</body>``.
 RELOAD_SCRIPT = b"""<script>
 (function () {
@@ -72,6 +75,7 @@ class Preview:
         self.paths = sitebuild.Paths(args.source, args.build, args.conf)
         self.jobs = args.jobs
         self.version = 0
+        self.building = False
         self.lock = threading.Lock()
         if self.paths.unfinished.exists():
             sitebuild.start_from_nothing(self.paths)
@@ -96,10 +100,12 @@ class Preview:
     def build(self) -> float:
         """Bring the pages up to date; returns the seconds it took."""
         start = time.perf_counter()
+        self.building = True
         self.paths.unfinished.parent.mkdir(parents=True, exist_ok=True)
         self.paths.unfinished.write_text(f"Preview build by process {os.getpid()}\n", "utf-8")
         self.app.build()
         self.paths.unfinished.unlink()
+        self.building = False
         self.bump()
         return time.perf_counter() - start
 
@@ -122,6 +128,17 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == VERSION_PATH:
             self._send(str(self.preview.version).encode(), "text/plain")
+            return
+        if self.path == STATE_PATH:
+            from .sphinx.search import BACKGROUND
+
+            fresh = not self.preview.building and BACKGROUND.wait(timeout=0)
+            state: dict[str, object] = {
+                "version": self.preview.version,
+                "building": self.preview.building,
+                "search": "fresh" if fresh else "catching up",
+            }
+            self._send(json.dumps(state).encode(), "application/json")
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
