@@ -1,4 +1,4 @@
-"""Screenshots of the home, browse and search pages, light and dark, phone and desktop.
+"""Screenshots of the pages readers use most, light and dark, phone and desktop.
 
 Not a test: the pictures are for a person to look at. Usage::
 
@@ -17,6 +17,10 @@ PAGES = {
     "home": "index.html",
     "browse": "browse.html?level=E1&pem=required&tag=symptom-fatigue",
     "search": "search.html?q=fatigue",
+    "study": "studies/keller-2024-cardiopulmonary-metabolic.html",
+    "ledger": "measures/nk-cell-cytotoxicity.html",
+    "map": "evidence-map.html",
+    "tag": "tags/topic-exercise-physiology.html",
 }
 WIDTHS = (390, 1280)
 
