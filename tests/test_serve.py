@@ -69,8 +69,11 @@ def test_a_saved_study_shows_on_its_page_and_its_level_pages(preview):
     link = f'href="../studies/{ALPHA}.html"'
     assert link in fetch(f"{url}evidence/e1.html")
     before = int(fetch(f"{url}_atlas/version"))
+    data_page = (site.outdir / "data.html").read_bytes()
     study = site.srcdir / "studies" / f"{ALPHA}.md"
-    study.write_text(study.read_text().replace(":evidence: E1", ":evidence: E3"), "utf-8")
+    # A new level, and a longer title, so the open-data files change size too.
+    text = study.read_text().replace(":evidence: E1", ":evidence: E3")
+    study.write_text(text.replace("Alpha fixture:", "Alpha fixture, renamed:"), "utf-8")
     eventually(
         lambda: (
             link in fetch(f"{url}evidence/e3.html")
@@ -83,6 +86,9 @@ def test_a_saved_study_shows_on_its_page_and_its_level_pages(preview):
     # Every served page asks for the build's number, to reload when it changes.
     assert serve.VERSION_PATH in fetch(f"{url}studies/{ALPHA}.html")
     assert serve.VERSION_PATH.encode() not in (site.outdir / f"studies/{ALPHA}.html").read_bytes()
+    # The data page keeps the last full build's file sizes: working them out would
+    # make every open-data file before the saved page could be shown.
+    assert (site.outdir / "data.html").read_bytes() == data_page
     # No build is under way, and the next `make html` runs Sphinx rather than trusting the stamp.
     assert not (site.builddir / sitebuild.UNFINISHED).exists()
     assert not (site.builddir / "doctrees" / sitebuild.STAMP).exists()

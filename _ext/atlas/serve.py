@@ -87,15 +87,19 @@ class Preview:
         from sphinx.application import Sphinx
 
         paths = self.paths
-        return Sphinx(
+        app = Sphinx(
             srcdir=paths.source,
             confdir=paths.confdir,
             outdir=paths.html,
             doctreedir=paths.doctrees,
             buildername="html",
-            confoverrides={"atlas_search_in_background": True},
+            confoverrides={"atlas_search_in_background": True, "atlas_preview": True},
             parallel=int(self.jobs),
         )
+        # Every page is written when the build finishes; open pages reload then,
+        # while the open data, feeds and sitemap are still being written.
+        app.connect("build-finished", lambda app, exception: self.bump(), priority=0)
+        return app
 
     def build(self) -> float:
         """Bring the pages up to date; returns the seconds it took."""
@@ -106,7 +110,6 @@ class Preview:
         self.app.build()
         self.paths.unfinished.unlink()
         self.building = False
-        self.bump()
         return time.perf_counter() - start
 
     def bump(self) -> None:

@@ -75,6 +75,8 @@ SETTINGS = (
     Setting("atlas_guide_page", "how-the-atlas-works", "env", _page),
     Setting("atlas_browse_page", "browse", "env", _page),
     Setting("atlas_pagefind", True, "html", _switch),
+    # Set by `make serve` (atlas.serve): pages first, the data page's file sizes later.
+    Setting("atlas_preview", False, "", _switch),
 )
 
 
