@@ -31,8 +31,9 @@ PAGE_NAME = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 class Setting:
     name: str
     default: object
-    #: When Sphinx must redo work after a change: "env" re-reads pages, "html" rewrites them.
-    rebuild: Literal["env", "html"]
+    #: When Sphinx must redo work after a change: "env" re-reads pages, "html" rewrites them,
+    #: "" neither (the setting changes what a build does, not what a page says).
+    rebuild: Literal["env", "html", ""]
     #: Says what is wrong with a value, or None when it is right.
     problem: Callable[[object, Path], str | None]
 
