@@ -84,3 +84,14 @@ def test_a_page_with_tabs_loads_the_tab_script_only(site):
 def test_the_files_are_still_published_for_the_pages_that_use_them(site):
     for name in ("pygments.css", "design-tabs.js"):
         assert (site.outdir / "_static" / name).is_file()
+
+
+def test_no_page_loads_the_script_of_sphinxs_own_search_while_pagefind_serves_it(site):
+    for docname in ("index", ALPHA, "search", "code-page"):
+        assert "sphinx_highlight.js" not in assets(site, docname)
+
+
+def test_with_sphinxs_own_search_its_highlighting_script_loads(tmp_path):
+    site = new_site(tmp_path, FIXTURE_NAMES)
+    site.build(overrides={"atlas_pagefind": False})
+    assert "sphinx_highlight.js" in assets(site, ALPHA)

@@ -6,6 +6,8 @@ sphinx-design's ``design-tabs.js`` keeps tab sets in step, and its
 ``sphinx-design.min.css`` styles its components (the cards of a study page).
 Each is left out of every page that does not use it: a study page has no code
 and no tabs, and the home, guide and index pages have no sphinx-design part.
+Sphinx's ``sphinx_highlight.js`` serves its own search, so no page loads it
+while Pagefind serves search.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ ONLY_WHERE_USED: dict[str, Need] = {
 }
 
 
+#: Sphinx's script for its own search results, on every page while its search is on.
+SEARCH_HIGHLIGHT = "_static/sphinx_highlight.js"
+
+
 def _file_name(asset: object) -> str:
     """The name Sphinx gave an asset (an object with ``filename`` since Sphinx 7.2)."""
     return str(getattr(asset, "filename", asset))
@@ -77,6 +83,10 @@ def drop_unused_assets(
     """
     body = str(context.get("body", ""))
     unused = {name for name, needed in ONLY_WHERE_USED.items() if not needed(doctree, body)}
+    if app.config.atlas_pagefind:
+        # It marks the words of a Sphinx search (``?highlight=``); Pagefind's results
+        # never link with one.
+        unused.add(SEARCH_HIGHLIGHT)
     if not unused:
         return
     for key in ("css_files", "script_files"):
