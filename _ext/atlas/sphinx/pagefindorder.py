@@ -14,7 +14,8 @@ is fenced:
   read from the bundle's ``pagefind-entry.json``).
 - Every file is decoded and encoded again before anything changes; if that
   does not give back its exact bytes, the bundle is left as Pagefind wrote it.
-- What it relies on: each file is gzip of ``pagefind_dcd`` followed by CBOR;
+- What it relies on: each file is gzip of ``pagefind_dcd`` followed by CBOR
+  (read and written with cbor2, whose shortest encodings are Pagefind's);
   a filter file is ``[name, [[value, [page numbers]], ...]]``; the metadata
   file's fourth item lists ``[filter name, file hash]``; a file's name is
   its language and the SHA-1 of its CBOR, each byte in hexadecimal without a
@@ -30,9 +31,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import struct
 from dataclasses import dataclass
 from pathlib import Path
+
+import cbor2
 
 #: Pagefind versions whose file format this was written and tested against.
 TESTED = frozenset({"1.5.2"})
@@ -46,83 +48,18 @@ class Unexpected(Exception):
     """The bundle is not in the form this module knows; it is left alone."""
 
 
-def _head(data: bytes, position: int) -> tuple[int, int, int]:
-    """(major type, argument, position after the head) of the CBOR item at ``position``."""
-    first = data[position]
-    major, info = first >> 5, first & 31
-    position += 1
-    if info < 24:
-        return major, info, position
-    sizes = {24: 1, 25: 2, 26: 4, 27: 8}
-    if info not in sizes:
-        raise Unexpected("indefinite lengths and reserved values are not expected")
-    size = sizes[info]
-    return major, int.from_bytes(data[position : position + size], "big"), position + size
-
-
-def decode(data: bytes, position: int = 0) -> tuple[CborValue, int]:
-    """One CBOR item and the position after it (the types Pagefind writes)."""
-    major, argument, position = _head(data, position)
-    if major == 0:
-        return argument, position
-    if major == 1:
-        return -1 - argument, position
-    if major in (2, 3):
-        chunk = data[position : position + argument]
-        if len(chunk) != argument:
-            raise Unexpected("a string runs past the end of the file")
-        return (chunk if major == 2 else chunk.decode("utf-8")), position + argument
-    if major == 4:
-        items = []
-        for _ in range(argument):
-            item, position = decode(data, position)
-            items.append(item)
-        return items, position
-    if major == 5:
-        mapping: dict[CborValue, CborValue] = {}
-        for _ in range(argument):
-            key, position = decode(data, position)
-            value, position = decode(data, position)
-            mapping[key] = value
-        return mapping, position
-    if major == 7 and argument in (20, 21, 22):
-        return {20: False, 21: True, 22: None}[argument], position
-    raise Unexpected(f"CBOR major type {major} is not expected")
-
-
-def _encode_head(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, size, fmt in ((24, 1, ">B"), (25, 2, ">H"), (26, 4, ">I"), (27, 8, ">Q")):
-        if argument < 1 << (8 * size):
-            return bytes([major << 5 | info]) + struct.pack(fmt, argument)
-    raise Unexpected("a number too large for CBOR")
-
-
-def encode(value: CborValue) -> bytes:
-    """CBOR with the shortest heads, as Pagefind writes it."""
-    if value is None or isinstance(value, bool):
-        return bytes([0xE0 | {False: 20, True: 21, None: 22}[value]])
-    if isinstance(value, int):
-        return _encode_head(0, value) if value >= 0 else _encode_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _encode_head(2, len(value)) + value
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _encode_head(3, len(raw)) + raw
-    if isinstance(value, list):
-        return _encode_head(4, len(value)) + b"".join(map(encode, value))
-    return _encode_head(5, len(value)) + b"".join(encode(k) + encode(v) for k, v in value.items())
-
-
 def read(path: Path) -> CborValue:
     """A Pagefind file's content, checked to encode back to the same bytes."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(MAGIC):
         raise Unexpected(f"{path.name} does not start as a Pagefind file")
     body = raw[len(MAGIC) :]
-    value, end = decode(body)
-    if end != len(body) or encode(value) != body:
+    try:
+        value: CborValue = cbor2.loads(body)
+    except cbor2.CBORDecodeError as error:
+        raise Unexpected(f"{path.name} is not CBOR: {error}") from error
+    # Trailing bytes, or encodings other than the shortest, come back different.
+    if cbor2.dumps(value) != body:
         raise Unexpected(f"{path.name} does not encode back to its own bytes")
     return value
 
@@ -138,7 +75,7 @@ def write(folder: Path, name_parts: tuple[str, str, int], language: str, value: 
     ``name_parts`` is the file name's prefix, suffix and hash length.
     """
     prefix, suffix, length = name_parts
-    body = encode(value)
+    body = cbor2.dumps(value)
     name = f"{language}_{file_hash(body, length)}"
     # gzip with no time or name in its header, so the bytes depend on the content alone.
     (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(MAGIC + body, mtime=0))
@@ -200,7 +137,7 @@ def read_language(bundle: Path, code: str, info: dict[str, object]) -> Language:
 def first_item(pair: CborValue) -> bytes:
     """A sort key: the encoded first item of a [key, value] pair (checked to be one)."""
     assert isinstance(pair, list)
-    return encode(pair[0])
+    return bytes(cbor2.dumps(pair[0]))
 
 
 def rewrite(bundle: Path, language: Language) -> str:
